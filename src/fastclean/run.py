@@ -242,3 +242,223 @@ def read_run(path: str | os.PathLike) -> Run:
         dataset=json.loads(dataset_file.read_text()) if dataset_file.exists() else {},
         images=np.load(images_file, mmap_mode="r") if images_file.exists() else None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The find pipeline: load → noise → pred_probs → issues → FindResult.
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_FILTER_BY = "both"
+DEFAULT_RANK_BY = "normalized_margin"
+#: Built-ins whose noisy labels are published columns: ``noise_pct`` selects one, nothing is injected.
+PUBLISHED_NOISE_DATASETS = ("noisy-imagenette", "noisy-imagewoof")
+
+
+def find_from_probs(
+    labels: np.ndarray,
+    pred_probs: np.ndarray,
+    classes: Sequence[str] | None = None,
+    *,
+    filter_by: str = DEFAULT_FILTER_BY,
+    rank_by: str = DEFAULT_RANK_BY,
+    renormalize: bool = False,
+    chunk_size: int | None = None,
+    **kwargs: Any,
+) -> FindResult:
+    """Find label issues in given ``labels`` and out-of-sample ``pred_probs``.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (N,)
+    pred_probs : array-like of float, shape (N, K)
+    classes : sequence of str, optional
+        Class names; defaults to ``"0" … "K-1"``.
+    filter_by, rank_by : str
+        Passed to :func:`fastclean.find_label_issues` as ``filter_by`` and
+        ``return_indices_ranked_by``.
+    renormalize : bool
+        Divide each row of ``pred_probs`` by its sum instead of rejecting rows that do not sum to 1.
+    chunk_size : int, optional
+        Process ``pred_probs`` in row chunks (bounded extra memory).
+
+    Returns
+    -------
+    FindResult
+    """
+    import time
+
+    t0 = time.perf_counter()
+    labels, pred_probs = core.validate_inputs(labels, pred_probs, renormalize=renormalize)
+    n_classes = pred_probs.shape[1]
+    if classes is None:
+        classes = [str(k) for k in range(n_classes)]
+    classes = [str(c) for c in classes]
+    if len(classes) != n_classes:
+        raise ValueError(
+            f"classes: {len(classes)} class names given but pred_probs has {n_classes} columns"
+        )
+    ranked = core.find_label_issues(
+        labels,
+        pred_probs,
+        filter_by=filter_by,
+        return_indices_ranked_by=rank_by,
+        chunk_size=chunk_size,
+        **kwargs,
+    )
+    quality = core.get_label_quality_scores(labels, pred_probs, method=rank_by)
+    seconds = time.perf_counter() - t0
+    return FindResult(
+        labels=labels,
+        pred_probs=pred_probs,
+        classes=list(classes),
+        issue_indices=np.asarray(ranked, dtype=np.int64),
+        label_quality=np.asarray(quality, dtype=np.float64),
+        settings={"filter_by": filter_by, "rank_by": rank_by, "renormalize": renormalize},
+        timings={"find_label_issues": seconds},
+    )
+
+
+def find_in_dataset(
+    dataset: str | os.PathLike,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    split: str = "train",
+    noise_pct: float | None = None,
+    noise_type: str = "uniform",
+    seed: int = 0,
+    model: str = "auto",
+    folds: int = 5,
+    filter_by: str = DEFAULT_FILTER_BY,
+    rank_by: str = DEFAULT_RANK_BY,
+    label_col: str | None = None,
+    text_col: str | None = None,
+    path_col: str | None = None,
+    split_col: str | None = None,
+    skip_bad: bool = False,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> FindResult:
+    """Run the whole ``find`` pipeline on a dataset: load, inject noise, score out-of-sample, flag.
+
+    Parameters
+    ----------
+    dataset : str or path
+        A built-in name (see :data:`fastclean.data.BUILTIN_DATASETS`) or a path (folder of class
+        sub-folders, or a .csv/.tsv file with ``label_col`` and ``text_col`` or ``path_col``).
+    split : {"train", "valid", "test", "all"}
+        Which examples to search. For ``"test"`` on a dataset that has a training split, the
+        model is fitted on train (+ valid) and scores the test split: a test set's labels are
+        checked by a model that never saw them. Otherwise K-fold cross-validation gives every
+        example an out-of-sample probability.
+    noise_pct : float, optional
+        Percentage of labels to flip before searching (0–100); the truth is kept and the run
+        reports precision, recall and F1. For ``noisy-imagenette``/``noisy-imagewoof`` it picks
+        the published noisy label column instead (1, 5, 25 or 50).
+    noise_type : {"uniform", "pair"}
+    seed : int
+        Seeds the noise and the folds.
+    model : str
+        ``"auto"`` or a name from :func:`fastclean.models.available_models`.
+    folds : int
+        Number of cross-validation folds.
+    filter_by, rank_by : str
+        See :func:`fastclean.find_label_issues`.
+
+    Returns
+    -------
+    FindResult
+    """
+    import time
+
+    from . import crossval, data, models
+    from .noise import inject_noise
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    published_noise = str(dataset) in PUBLISHED_NOISE_DATASETS
+    load_split = "all" if split == "test" else split
+    full = data.load_dataset(
+        dataset,
+        data_dir=data_dir,
+        split=load_split,
+        label_col=label_col,
+        text_col=text_col,
+        path_col=path_col,
+        split_col=split_col,
+        noise_pct=noise_pct if published_noise else None,
+        skip_bad=skip_bad,
+    )
+    timings["load"] = time.perf_counter() - t
+
+    is_noisy_full: np.ndarray | None = None
+    true_labels_full = full.true_labels
+    if published_noise:
+        if true_labels_full is not None:
+            is_noisy_full = full.labels != true_labels_full
+    elif noise_pct:
+        noisy, is_noisy_full = inject_noise(
+            full.labels, full.n_classes, noise_pct=noise_pct, noise_type=noise_type, seed=seed
+        )
+        true_labels_full = full.labels.copy()
+        full = full.with_labels(noisy)
+
+    model_name = models.auto_model_name(full) if model == "auto" else model
+    estimator = models.get_model(model_name, full)
+    t = time.perf_counter()
+    if split == "test":
+        test_rows = np.flatnonzero(full.splits == "test")
+        train_rows = np.flatnonzero(full.splits != "test")
+        if len(test_rows) == 0:
+            raise ValueError(f"split: dataset {full.name!r} has no test split")
+        if len(train_rows) == 0:
+            raise ValueError(f"split: dataset {full.name!r} has no train/valid split to fit on")
+        target = full.subset(test_rows)
+        pred_probs = crossval.fit_predict_split(
+            full.subset(train_rows), target, estimator, seed=seed, cache_dir=cache_dir,
+            progress=progress,
+        )
+        rows = test_rows
+        method = "fit on train+valid, score test"
+    else:
+        target = full
+        pred_probs = crossval.cross_val_pred_probs(
+            full, estimator, folds=folds, seed=seed, cache_dir=cache_dir, progress=progress
+        )
+        rows = np.arange(len(full))
+        method = f"{folds}-fold stratified cross-validation"
+    timings["pred_probs"] = time.perf_counter() - t
+
+    result = find_from_probs(
+        target.labels, pred_probs, full.classes, filter_by=filter_by, rank_by=rank_by
+    )
+    result.timings = {**timings, **result.timings}
+    result.ids = list(target.ids)
+    result.splits = list(target.splits)
+    result.texts = target.texts
+    result.paths = [str(p) for p in target.paths] if target.paths is not None else None
+    result.images = target.images
+    if is_noisy_full is not None:
+        result.is_noisy = np.asarray(is_noisy_full)[rows]
+    if true_labels_full is not None:
+        result.true_labels = np.asarray(true_labels_full)[rows]
+    result.dataset = {
+        "name": full.name,
+        "modality": full.modality,
+        "root": str(full.root) if full.root is not None else None,
+        "split": split,
+        "n_classes": full.n_classes,
+        "skipped": list(full.skipped),
+    }
+    result.settings.update(
+        {
+            "dataset": str(dataset),
+            "split": split,
+            "noise_pct": noise_pct,
+            "noise_type": noise_type if (noise_pct and not published_noise) else None,
+            "seed": seed,
+            "model": model_name,
+            "folds": folds if split != "test" else None,
+            "pred_probs_method": method,
+        }
+    )
+    return result

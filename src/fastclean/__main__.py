@@ -1,0 +1,6 @@
+"""``python -m fastclean`` is the ``fastclean`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""``fastclean find``: flag label issues from arrays or from a dataset."""
+
+from __future__ import annotations
+
+import json
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from .common import app, console, handle_errors
+
+
+class FilterBy(str, Enum):
+    prune_by_noise_rate = "prune_by_noise_rate"
+    prune_by_class = "prune_by_class"
+    both = "both"
+    confident_learning = "confident_learning"
+    predicted_neq_given = "predicted_neq_given"
+    low_normalized_margin = "low_normalized_margin"
+    low_self_confidence = "low_self_confidence"
+
+
+class RankBy(str, Enum):
+    self_confidence = "self_confidence"
+    normalized_margin = "normalized_margin"
+    confidence_weighted_entropy = "confidence_weighted_entropy"
+
+
+class Split(str, Enum):
+    train = "train"
+    valid = "valid"
+    test = "test"
+    all = "all"
+
+
+class NoiseType(str, Enum):
+    uniform = "uniform"
+    pair = "pair"
+
+
+@app.command()
+@handle_errors
+def find(
+    dataset: Optional[str] = typer.Argument(
+        None, help="Built-in dataset name or a path (folder of class folders, .csv/.tsv). "
+        "Omit it and give --labels/--pred-probs to search precomputed probabilities."
+    ),
+    out: Path = typer.Option(..., "--out", help="Run directory to create."),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="Given labels, .npy or .csv (ints)."),
+    pred_probs: Optional[Path] = typer.Option(
+        None, "--pred-probs", help="Out-of-sample predicted probabilities, .npy or .csv (N×K)."
+    ),
+    classes: Optional[Path] = typer.Option(None, "--classes", help="classes.json: list of class names."),
+    filter_by: FilterBy = typer.Option(FilterBy.both, "--filter-by", help="How to select issues."),
+    rank_by: RankBy = typer.Option(RankBy.normalized_margin, "--rank-by", help="How to rank them."),
+    renormalize: bool = typer.Option(
+        False, "--renormalize", help="Divide each pred_probs row by its sum instead of rejecting it."
+    ),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", envvar="FASTCLEAN_DATA", help="Local copies of the built-in datasets."
+    ),
+    split: Split = typer.Option(Split.train, "--split", help="Which split to search."),
+    noise: Optional[float] = typer.Option(
+        None, "--noise", help="Percentage of labels to flip (noisy-imagenette: 1, 5, 25 or 50)."
+    ),
+    noise_type: NoiseType = typer.Option(NoiseType.uniform, "--noise-type"),
+    seed: int = typer.Option(0, "--seed", help="Seed for noise and folds."),
+    model: str = typer.Option("auto", "--model", help="Model for pred_probs (auto picks by data type)."),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds."),
+    label_col: Optional[str] = typer.Option(None, "--label-col"),
+    text_col: Optional[str] = typer.Option(None, "--text-col"),
+    path_col: Optional[str] = typer.Option(None, "--path-col"),
+    split_col: Optional[str] = typer.Option(None, "--split-col"),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Skip unreadable images (listed in summary.json)."),
+    top: int = typer.Option(10, "--top", help="How many issues to print."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace --out if it exists."),
+) -> None:
+    """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
+    from .. import run as run_module
+    from ..arrays import load_array
+    from ..atomic import check_output_dir
+
+    check_output_dir(out, overwrite=overwrite)
+    started = time.perf_counter()
+    if dataset is None:
+        if labels is None or pred_probs is None:
+            raise ValueError("give a DATASET, or both --labels and --pred-probs")
+        class_names = _read_classes(classes) if classes else None
+        result = run_module.find_from_probs(
+            load_array(labels, what="labels"),
+            load_array(pred_probs, what="pred_probs"),
+            class_names,
+            filter_by=filter_by.value,
+            rank_by=rank_by.value,
+            renormalize=renormalize,
+        )
+        result.dataset = {"name": None, "modality": "array", "labels_file": str(labels),
+                          "pred_probs_file": str(pred_probs)}
+    else:
+        if labels is not None or pred_probs is not None:
+            raise ValueError("give either a DATASET or --labels/--pred-probs, not both")
+        result = run_module.find_in_dataset(
+            dataset,
+            data_dir=data_dir,
+            split=split.value,
+            noise_pct=noise,
+            noise_type=noise_type.value,
+            seed=seed,
+            model=model,
+            folds=folds,
+            filter_by=filter_by.value,
+            rank_by=rank_by.value,
+            label_col=label_col,
+            text_col=text_col,
+            path_col=path_col,
+            split_col=split_col,
+            skip_bad=skip_bad,
+        )
+    result.timings["total"] = time.perf_counter() - started
+    with console.status("writing run directory"):
+        run_module.write_run(result, out, overwrite=overwrite)
+    print_run(out, top=top)
+
+
+def _read_classes(path: Path) -> list[str]:
+    if not path.exists():
+        raise FileNotFoundError(f"classes: file not found: {path}")
+    try:
+        names = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"classes: {path} is not valid JSON ({exc.msg})") from None
+    if not isinstance(names, list) or not all(isinstance(n, (str, int)) for n in names):
+        raise ValueError(f"classes: {path} must hold a JSON list of class names")
+    return [str(n) for n in names]
+
+
+def print_run(out: Path, *, top: int = 10) -> None:
+    """Print the worst issues and the summary of a run directory."""
+    from ..run import read_run
+
+    run = read_run(out)
+    issues = run.issues.head(top)
+    table = Table(title=f"Top {len(issues)} of {len(run.issues)} label issues", show_lines=False)
+    for col in ("rank", "index", "id", "split", "given_label", "suggested_label", "confidence",
+                "confidence_bucket"):
+        table.add_column(col, overflow="fold")
+    if "text" in issues.columns:
+        table.add_column("text", overflow="ellipsis", max_width=60)
+    if "is_noisy" in issues.columns:
+        table.add_column("is_noisy")
+    for _, row in issues.iterrows():
+        cells = [str(row["rank"]), str(row["index"]), str(row["id"])[:40], str(row["split"]),
+                 str(row["given_label"]), str(row["suggested_label"]), f"{row['confidence']:.3f}",
+                 str(row["confidence_bucket"])]
+        if "text" in issues.columns:
+            cells.append(str(row["text"])[:200])
+        if "is_noisy" in issues.columns:
+            cells.append(str(row["is_noisy"]))
+        table.add_row(*cells)
+    console.print(table)
+    s = run.summary
+    summary = Table(title="Summary", show_header=False)
+    summary.add_column("key")
+    summary.add_column("value")
+    rows = [
+        ("examples", f"{s['n_examples']}"),
+        ("classes", f"{s['n_classes']}"),
+        ("issues flagged", f"{s['n_issues']} ({s['n_issues'] / max(s['n_examples'], 1):.1%})"),
+        ("estimated noise rate", f"{s['estimated_noise_rate']:.1%}"),
+        ("label health score", f"{s['overall_label_health_score']:.3f}"),
+        ("accuracy vs given labels", f"{s['accuracy_vs_given_labels']:.2%}"),
+    ]
+    if "precision" in s:
+        rows += [
+            ("actually noisy", f"{s['n_actual_noisy']}"),
+            ("precision", f"{s['precision']:.3f}"),
+            ("recall", f"{s['recall']:.3f}"),
+            ("f1", f"{s['f1']:.3f}"),
+        ]
+        if s.get("auprc") is not None:
+            rows.append(("AUPRC of ranking", f"{s['auprc']:.3f}"))
+    if "accuracy_vs_true_labels" in s:
+        rows.append(("accuracy vs true labels", f"{s['accuracy_vs_true_labels']:.2%}"))
+    rows.append(("total seconds", f"{s['timings'].get('total', float('nan')):.1f}"))
+    for k, v in rows:
+        summary.add_row(k, v)
+    console.print(summary)
+    console.print(f"run directory: [bold]{out}[/bold]")
