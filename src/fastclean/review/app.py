@@ -1,0 +1,46 @@
+"""The review app, a Streamlit script: ``streamlit run app.py -- RUN_DIR [--allow-pickle PATH]``.
+
+Started by ``fastclean review DIR``. Pages: Issues (decide on flagged examples), Health (how
+noisy the labels look), Predict (the run's saved model, if any) and Export (cleaned labels).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import streamlit as st
+
+from fastclean.review.context import ReviewContext, load_context, parse_app_args
+from fastclean.review.views import export_page, health_page, issues_page, predict_page
+
+PAGES = {
+    "Issues": issues_page.render,
+    "Health": health_page.render,
+    "Predict": predict_page.render,
+    "Export": export_page.render,
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _context(run_dir: str, allow_pickle: tuple[str, ...]) -> ReviewContext:
+    # The run is read once per server; decisions are queried from SQLite on every rerun.
+    return load_context(run_dir, allow_pickle)
+
+
+def main(argv: list[str]) -> None:
+    """Render the app for the run directory named in ``argv``."""
+    st.set_page_config(page_title="fastclean review", layout="wide")
+    args = parse_app_args(argv)
+    try:
+        ctx = _context(str(args.run_dir.resolve()), tuple(str(p) for p in args.allow_pickle))
+    except FileNotFoundError as exc:
+        st.error(str(exc))
+        st.stop()
+    name = ctx.run.dataset.get("name") or ctx.run.path.name
+    st.sidebar.title("fastclean review")
+    st.sidebar.caption(f"run `{ctx.run.path.name}` · dataset `{name}` · {ctx.modality}")
+    page = st.sidebar.radio("Page", list(PAGES), key="page")
+    PAGES[page](ctx)
+
+
+main(sys.argv[1:])

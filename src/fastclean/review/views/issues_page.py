@@ -1,0 +1,182 @@
+"""The *Issues* page: the queue of flagged examples, worst first, and the decision buttons.
+
+Keyboard: ``A`` accept the suggestion, ``K`` keep the given label, ``D`` drop, ``L`` relabel
+with the chosen class, ``U`` undo the last decision, ``N`` / ``P`` next / previous example.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from ..context import ReviewContext
+from ..media import example_image, parse_top3
+
+KEYS_HELP = (
+    "Keys: **A** accept suggestion · **K** keep given · **D** drop · **L** relabel to the chosen "
+    "class · **U** undo · **N** / **P** next / previous"
+)
+_BUCKETS = ["<60", "60-80", "80+"]
+
+
+def render(ctx: ReviewContext) -> None:
+    """Draw the page."""
+    issues = ctx.run.issues.sort_values("rank", kind="stable")
+    latest = ctx.store.latest()
+    st.header("Label issues")
+    _progress(issues, latest)
+
+    queue = _filtered_queue(issues, latest)
+    if queue.empty:
+        st.success("Nothing left in this queue: every flagged example here has a decision.")
+        _undo_button(ctx, queue)
+        return
+
+    position = _current_position(queue)
+    row = queue.iloc[position]
+    st.caption(f"Example {position + 1} of {len(queue)} in this queue · {KEYS_HELP}")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        _show_input(ctx, row)
+    with right:
+        _show_labels(row, latest.get(int(row["index"])))
+        _actions(ctx, row, queue)
+    st.subheader("Queue")
+    _queue_table(queue, latest)
+
+
+def _progress(issues: pd.DataFrame, latest: dict) -> None:
+    n = len(issues)
+    decided = int(issues["index"].isin(list(latest)).sum())
+    st.progress(decided / n if n else 1.0, text=f"{decided} of {n} flagged examples decided")
+
+
+def _filtered_queue(issues: pd.DataFrame, latest: dict) -> pd.DataFrame:
+    sb = st.sidebar
+    sb.subheader("Filter the queue")
+    mask = pd.Series(True, index=issues.index)
+    for column, title in (("split", "Split"), ("given_label", "Given label"),
+                          ("suggested_label", "Suggested label")):
+        options = sorted(v for v in issues[column].astype(str).unique() if v)
+        if options:
+            chosen = sb.multiselect(title, options, key=f"filter_{column}")
+            if chosen:
+                mask &= issues[column].astype(str).isin(chosen)
+    buckets = [b for b in _BUCKETS if b in set(issues["confidence_bucket"].astype(str))]
+    chosen = sb.multiselect("Confidence", buckets, key="filter_bucket")
+    if chosen:
+        mask &= issues["confidence_bucket"].astype(str).isin(chosen)
+    if sb.toggle("Hide decided examples", value=True, key="hide_decided"):
+        mask &= ~issues["index"].isin(list(latest))
+    return issues[mask]
+
+
+def _current_position(queue: pd.DataFrame) -> int:
+    state = st.session_state
+    focus = state.pop("focus_index", None)
+    if focus is not None:
+        hits = (queue["index"] == focus).to_numpy().nonzero()[0]
+        if len(hits):
+            state["position"] = int(hits[0])
+    position = min(max(int(state.get("position", 0)), 0), len(queue) - 1)
+    state["position"] = position
+    return position
+
+
+def _show_input(ctx: ReviewContext, row: pd.Series) -> None:
+    if ctx.modality == "image":
+        try:
+            st.image(example_image(ctx.run, row), caption=str(row["id"]))
+        except (PermissionError, FileNotFoundError, ValueError) as exc:
+            st.error(f"cannot show this image: {exc}")
+    elif "text" in row:
+        st.markdown(
+            f'<div class="fastclean-text" style="font-size:1.25rem;line-height:1.6;padding:1rem;'
+            f'border:1px solid #ddd;border-radius:0.5rem">{html.escape(str(row["text"]))}</div>',
+            unsafe_allow_html=True,
+        )
+        st.caption(f"id {row['id']}")
+    else:
+        st.write(f"example `{row['id']}` (no image or text stored in this run)")
+
+
+def _show_labels(row: pd.Series, decision) -> None:
+    split = f" · {row['split']}" if str(row.get("split", "")) else ""
+    st.markdown(f"**#{int(row['rank'])}** · id `{row['id']}`{split}")
+    given, suggested = st.columns(2)
+    given.metric("Given label", str(row["given_label"]))
+    suggested.metric("Suggested", str(row["suggested_label"]),
+                     f"{float(row['confidence']):.0%} confident", delta_color="off")
+    top = parse_top3(row["top3"])
+    if top:
+        st.dataframe(
+            pd.DataFrame(top, columns=["class", "probability"]),
+            hide_index=True,
+            column_config={"probability": st.column_config.ProgressColumn(
+                "probability", min_value=0.0, max_value=1.0, format="%.3f")},
+            width="stretch",
+        )
+    st.caption(f"label quality {float(row['label_quality']):.3f} (lower is more suspicious)")
+    if decision is not None:
+        final = decision.final_label if decision.final_label is not None else "—"
+        st.info(f"Decided: **{decision.action}** → {final}")
+
+
+def _actions(ctx: ReviewContext, row: pd.Series, queue: pd.DataFrame) -> None:
+    index = int(row["index"])
+    args = (ctx, row)
+    a, k, d = st.columns(3)
+    a.button(f"Accept {row['suggested_label']}", key="accept", shortcut="A", type="primary",
+             on_click=_decide, args=(*args, "accept", str(row["suggested_label"])), width="stretch")
+    k.button("Keep given", key="keep", shortcut="K", on_click=_decide,
+             args=(*args, "keep", None), width="stretch")
+    d.button("Drop", key="drop", shortcut="D", on_click=_decide, args=(*args, "drop", None),
+             width="stretch")
+    classes = ctx.run.classes
+    default = classes.index(str(row["suggested_label"])) if str(row["suggested_label"]) in classes else 0
+    choice, relabel = st.columns([2, 1], vertical_alignment="bottom")
+    chosen = choice.selectbox("Another label", classes, index=default, key=f"relabel_choice_{index}")
+    relabel.button("Relabel", key="relabel", shortcut="L", on_click=_decide,
+                   args=(*args, "relabel", chosen), width="stretch")
+    prev, nxt, undo = st.columns(3)
+    prev.button("Previous", key="prev", shortcut="P", on_click=_move, args=(-1,), width="stretch")
+    nxt.button("Next", key="next", shortcut="N", on_click=_move, args=(1,), width="stretch")
+    with undo:
+        _undo_button(ctx, queue)
+
+
+def _undo_button(ctx: ReviewContext, queue: pd.DataFrame) -> None:
+    st.button("Undo", key="undo", shortcut="U", on_click=_undo, args=(ctx,), width="stretch")
+
+
+def _decide(ctx: ReviewContext, row: pd.Series, action: str, final_label: str | None) -> None:
+    ctx.store.decide(
+        int(row["index"]), str(row["id"]), action,
+        original_label=str(row["given_label"]), final_label=final_label,
+    )
+    st.toast(f"{action}: {row['id']}")
+    if not st.session_state.get("hide_decided", True):
+        st.session_state["position"] = st.session_state.get("position", 0) + 1
+
+
+def _undo(ctx: ReviewContext) -> None:
+    undone = ctx.store.undo()
+    if undone is None:
+        st.toast("Nothing to undo")
+        return
+    st.session_state["focus_index"] = undone.example_index
+    st.toast(f"Undid the decision on {undone.example_id}")
+
+
+def _move(step: int) -> None:
+    st.session_state["position"] = st.session_state.get("position", 0) + step
+
+
+def _queue_table(queue: pd.DataFrame, latest: dict) -> None:
+    columns = [c for c in ("rank", "id", "split", "given_label", "suggested_label", "confidence",
+                           "text") if c in queue.columns]
+    table = queue[columns].head(500).copy()
+    table["decision"] = [latest[i].action if i in latest else "" for i in queue["index"].head(500)]
+    st.dataframe(table, hide_index=True, width="stretch", height=280)
