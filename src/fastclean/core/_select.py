@@ -1,0 +1,77 @@
+"""Exact "first n of a default argsort" selections without sorting everything.
+
+The reference flags ``np.argsort(values)[:n]``. Which elements that is depends on numpy's
+non-stable sort only when values equal to the n-th smallest straddle the cut; otherwise it is
+simply "everything up to the n-th smallest". These helpers take the cheap path and fall back
+to the very same argsort call only when the cut splits a tie.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def smallest_n(values: np.ndarray, n: int) -> np.ndarray:
+    """Boolean mask of the elements in ``np.argsort(values)[:n]``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray, shape (M,)
+    n : int
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (M,)
+    """
+    m = len(values)
+    mask = np.zeros(m, dtype=bool)
+    if n <= 0 or m == 0:
+        return mask
+    if n >= m:
+        mask[:] = True
+        return mask
+    cut = np.partition(values, n - 1)[n - 1]
+    below_or_at = values <= cut
+    if np.count_nonzero(below_or_at) == n:
+        return below_or_at
+    mask[np.argsort(values)[:n]] = True
+    return mask
+
+
+def top_n_per_cell(cells: np.ndarray, values: np.ndarray, need: np.ndarray):
+    """For candidate entries grouped by cell, find each cell's n largest values.
+
+    Parameters
+    ----------
+    cells : numpy.ndarray of int, shape (M,)
+        Cell id of every candidate.
+    values : numpy.ndarray, shape (M,)
+        Candidate values (margins).
+    need : numpy.ndarray of int, shape (C,)
+        How many of the largest values each cell must select (0 = none).
+
+    Returns
+    -------
+    selected : numpy.ndarray of bool, shape (M,)
+        Candidates surely among their cell's ``need`` largest.
+    unresolved : numpy.ndarray of int
+        Cells whose selection cannot be decided from the candidates: fewer candidates than
+        needed, or ties straddling the cut (the caller reproduces the reference sort there).
+    """
+    n_cells = len(need)
+    count = np.bincount(cells, minlength=n_cells)
+    short = (need > 0) & (count < need)
+    if len(cells) == 0:
+        return np.zeros(0, dtype=bool), np.nonzero(short)[0]
+    order = np.lexsort((-values, cells))
+    starts = np.zeros(n_cells + 1, dtype=np.int64)
+    np.cumsum(count, out=starts[1:])
+    ok = (need > 0) & ~short
+    cut = np.full(n_cells, np.inf, dtype=values.dtype)
+    ok_cells = np.nonzero(ok)[0]
+    cut[ok_cells] = values[order[starts[ok_cells] + need[ok_cells] - 1]]
+    at_least_cut = values >= cut[cells]
+    n_at_least = np.bincount(cells[at_least_cut], minlength=n_cells)
+    straddle = ok & (n_at_least > need)
+    selected = at_least_cut & ~straddle[cells]
+    return selected, np.nonzero(short | straddle)[0]

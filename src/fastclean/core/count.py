@@ -1,0 +1,417 @@
+"""Confident counting: per-class thresholds, the confident joint and the latent estimates.
+
+The confident joint ``C[i, j]`` counts examples given label ``i`` whose predicted probability
+for class ``j`` reaches class ``j``'s threshold (the mean self-confidence of class ``j``);
+when several classes qualify, the most probable one wins. Calibrated and normalised, it
+estimates the joint ``P(given label, true label)``, from which the prior, the noise matrix
+``P(given | true)`` and the inverse noise matrix ``P(true | given)`` follow.
+
+Everything here streams over ``pred_probs`` in row blocks: the confident joint of a 1M x 100
+array needs a few MB of temporaries, and memory-mapped input is read sequentially.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._latent import PY_METHODS, compute_py, converge_estimates
+from ._numerics import (
+    CONFIDENT_THRESHOLDS_LOWER_BOUND,
+    FLOATING_POINT_COMPARISON,
+    TINY_VALUE,
+    clip_noise_rates,
+    clip_values,
+    round_preserving_row_totals,
+)
+from .validation import block_rows, validate_inputs, validate_labels
+
+ESTIMATION_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom")
+
+# Classes with no examples get a threshold no probability can reach.
+_MISSING_CLASS_THRESHOLD = 2
+
+
+@dataclass(frozen=True)
+class ClassGroups:
+    """Examples grouped by given label: ``order[starts[k]:starts[k + 1]]`` are class k's rows.
+
+    Rows inside a class keep their original (ascending) order, so a class's slice of any
+    per-row array equals ``array[labels == k]``.
+    """
+
+    order: np.ndarray
+    counts: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def from_labels(cls, labels: np.ndarray, n_classes: int) -> "ClassGroups":
+        """Group the rows of ``labels`` (validated int64) by class."""
+        counts = np.bincount(labels, minlength=n_classes)
+        order = np.argsort(labels, kind="stable")
+        starts = np.zeros(n_classes + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        return cls(order=order, counts=counts, starts=starts)
+
+    def rows(self, k: int) -> np.ndarray:
+        """Row indices (ascending) of the examples labelled ``k``."""
+        return self.order[self.starts[k]:self.starts[k + 1]]
+
+
+def self_confidence(labels: np.ndarray, pred_probs: np.ndarray) -> np.ndarray:
+    """Predicted probability of the given label for every example, ``pred_probs[i, labels[i]]``."""
+    return pred_probs[np.arange(len(labels)), labels]
+
+
+def _thresholds_from_self_confidence(sc: np.ndarray, groups: ClassGroups) -> np.ndarray:
+    sc_by_class = sc[groups.order]
+    values = []
+    for k in range(len(groups.counts)):
+        if groups.counts[k]:
+            # A fresh contiguous copy, so np.mean sums exactly what the reference sums.
+            values.append(np.mean(np.array(sc_by_class[groups.starts[k]:groups.starts[k + 1]])))
+        else:
+            values.append(_MISSING_CLASS_THRESHOLD)
+    # np.clip on the list reproduces the reference dtype (float64 once a class is missing).
+    return np.clip(values, a_min=CONFIDENT_THRESHOLDS_LOWER_BOUND, a_max=None)
+
+
+def get_confident_thresholds(labels, pred_probs) -> np.ndarray:
+    """Per-class confident thresholds: the mean self-confidence of each class.
+
+    The threshold of class ``k`` is the average predicted probability of class ``k`` over the
+    examples labelled ``k`` (floored at 2e-6); a class with no examples gets 2, which no
+    probability reaches.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : array_like of float, shape (N, K)
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> get_confident_thresholds([0, 0, 1], np.array([[0.8, 0.2], [0.6, 0.4], [0.3, 0.7]]))
+    array([0.7, 0.7])
+    """
+    labels, pred_probs = validate_inputs(labels, pred_probs)
+    groups = ClassGroups.from_labels(labels, pred_probs.shape[1])
+    return _thresholds_from_self_confidence(self_confidence(labels, pred_probs), groups)
+
+
+@dataclass
+class ConfidentCounts:
+    """Result of one streaming pass: the raw confident joint and its off-diagonal rows."""
+
+    confident_joint: np.ndarray
+    off_diagonal: np.ndarray
+
+
+def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.ndarray,
+                     chunk_size: int | None = None) -> ConfidentCounts:
+    """Count confident (given, true) pairs in one pass over validated inputs.
+
+    Returns the confident joint before its diagonal is floored at 1, and the ascending
+    indices of the examples counted off the diagonal.
+    """
+    n, k = pred_probs.shape
+    cutoffs = np.asarray(thresholds) - 1e-6
+    counts = np.zeros(k * k, dtype=np.int64)
+    off_diag = []
+    step = block_rows(k, chunk_size)
+    for start in range(0, n, step):
+        block = np.asarray(pred_probs[start:start + step])
+        lab = labels[start:start + step]
+        confident = block >= cutoffs
+        n_confident = np.count_nonzero(confident, axis=1)
+        guess = confident.argmax(axis=1)
+        several = np.nonzero(n_confident > 1)[0]
+        if len(several):
+            guess[several] = block[several].argmax(axis=1)
+        rows = np.nonzero(n_confident > 0)[0]
+        g, y = guess[rows], lab[rows]
+        counts += np.bincount(y * k + g, minlength=k * k)
+        off_diag.append(rows[g != y] + start)
+    cj = counts.reshape(k, k)
+    return ConfidentCounts(confident_joint=cj, off_diagonal=np.concatenate(off_diag))
+
+
+def predicted_matches_given(labels: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Whether the given label is (within 1e-6) the top prediction, for gathered rows.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray of int, shape (M,)
+        Given labels of the gathered rows.
+    rows : numpy.ndarray, shape (M, K)
+        The corresponding rows of pred_probs.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (M,)
+    """
+    bumped = np.array(rows)
+    bumped[np.arange(len(labels)), labels] += FLOATING_POINT_COMPARISON
+    return bumped.argmax(axis=1) == labels
+
+
+def _compute_confident_joint(labels, pred_probs, groups, *, thresholds=None, calibrate=True,
+                             chunk_size=None):
+    if thresholds is None:
+        thresholds = _thresholds_from_self_confidence(self_confidence(labels, pred_probs), groups)
+    result = confident_counts(labels, pred_probs, thresholds, chunk_size)
+    cj = result.confident_joint
+    np.fill_diagonal(cj, cj.diagonal().clip(min=1))
+    if calibrate:
+        cj = _calibrate(cj, groups.counts)
+    return cj, result.off_diagonal
+
+
+def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate: bool = True,
+                            return_indices_of_off_diagonals: bool = False,
+                            chunk_size: int | None = None):
+    """Count examples confidently belonging to each (given label, true label) pair.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) labels.
+    pred_probs : array_like of float, shape (N, K)
+        Out-of-sample predicted probabilities.
+    thresholds : array_like, shape (K,), optional
+        Per-class thresholds; default :func:`get_confident_thresholds`.
+    calibrate : bool, default True
+        Rescale so that row sums equal the class counts and the total equals N.
+    return_indices_of_off_diagonals : bool, default False
+        Also return the indices of the examples counted off the diagonal.
+    chunk_size : int, optional
+        Rows per streaming block.
+
+    Returns
+    -------
+    confident_joint : numpy.ndarray of int, shape (K, K)
+        Rows are given labels, columns are (confidently guessed) true labels.
+    indices : numpy.ndarray of int
+        Only when ``return_indices_of_off_diagonals``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.9, 0.1]])
+    >>> compute_confident_joint([0, 0, 1, 1], p, calibrate=False)
+    array([[2, 0],
+           [1, 1]])
+    """
+    labels, pred_probs = validate_inputs(labels, pred_probs, chunk_size=chunk_size)
+    k = pred_probs.shape[1]
+    if thresholds is not None:
+        thresholds = np.asarray(thresholds)
+        if thresholds.size != k:
+            raise ValueError(f"thresholds must have one value per class ({k}), got {thresholds.size}")
+        thresholds = thresholds.reshape(k)
+    groups = ClassGroups.from_labels(labels, k)
+    cj, off = _compute_confident_joint(labels, pred_probs, groups, thresholds=thresholds,
+                                       calibrate=calibrate, chunk_size=chunk_size)
+    return (cj, off) if return_indices_of_off_diagonals else cj
+
+
+def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
+    calibrated = (
+        confident_joint.T
+        / np.clip(confident_joint.sum(axis=1), a_min=TINY_VALUE, a_max=None)
+        * label_counts
+    ).T
+    calibrated = (
+        calibrated / np.clip(np.sum(calibrated), a_min=TINY_VALUE, a_max=None) * sum(label_counts)
+    )
+    return round_preserving_row_totals(calibrated)
+
+
+def _check_square(confident_joint, name="confident_joint") -> np.ndarray:
+    cj = np.asarray(confident_joint)
+    if cj.ndim != 2 or cj.shape[0] != cj.shape[1] or cj.shape[0] < 2:
+        raise ValueError(f"{name} must be a square K x K matrix with K >= 2, got shape {cj.shape}")
+    if cj.dtype.kind not in "biuf" or not np.all(np.isfinite(cj)) or (cj < 0).any():
+        raise ValueError(f"{name} must hold finite non-negative counts")
+    return cj
+
+
+def calibrate_confident_joint(confident_joint, labels) -> np.ndarray:
+    """Calibrate a confident joint so rows sum to the class counts and the total is N.
+
+    Parameters
+    ----------
+    confident_joint : array_like, shape (K, K)
+    labels : array_like of int, shape (N,)
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (K, K)
+        Row ``i`` sums to the number of examples labelled ``i``.
+    """
+    cj = _check_square(confident_joint)
+    labels = validate_labels(labels, n_classes=len(cj))
+    return _calibrate(cj, np.bincount(labels, minlength=len(cj)))
+
+
+def estimate_joint(labels, pred_probs, *, confident_joint=None) -> np.ndarray:
+    """Estimate the joint distribution ``P(given label, true label)`` (sums to 1).
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : array_like of float, shape (N, K)
+    confident_joint : array_like, shape (K, K), optional
+        Computed from labels and pred_probs when not given; calibrated either way.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (K, K)
+    """
+    if confident_joint is None:
+        calibrated = compute_confident_joint(labels, pred_probs, calibrate=True)
+    else:
+        calibrated = calibrate_confident_joint(confident_joint, labels)
+    return calibrated / np.clip(float(np.sum(calibrated)), a_min=TINY_VALUE, a_max=None)
+
+
+def estimate_latent(confident_joint, labels, *, py_method: str = "cnt",
+                    converge_latent_estimates: bool = False):
+    """Estimate the latent prior, noise matrix and inverse noise matrix from a confident joint.
+
+    Parameters
+    ----------
+    confident_joint : array_like, shape (K, K)
+    labels : array_like of int, shape (N,)
+    py_method : {"cnt", "eqn", "marginal", "marginal_ps"}, default "cnt"
+    converge_latent_estimates : bool, default False
+        Iterate the closed-form relations so the three estimates agree.
+
+    Returns
+    -------
+    py : numpy.ndarray, shape (K,)
+        ``P(true_label = k)``.
+    noise_matrix : numpy.ndarray, shape (K, K)
+        ``P(given_label = i | true_label = j)``; columns sum to 1.
+    inverse_noise_matrix : numpy.ndarray, shape (K, K)
+        ``P(true_label = i | given_label = j)``; columns sum to 1.
+    """
+    cj = _check_square(confident_joint)
+    if py_method not in PY_METHODS:
+        raise ValueError(f"py_method must be one of {PY_METHODS}, got {py_method!r}")
+    labels = validate_labels(labels, n_classes=len(cj))
+    label_counts = np.bincount(labels, minlength=len(cj))
+    ps = label_counts / float(len(labels))
+    labels_class_counts = cj.sum(axis=1).astype(float)
+    true_labels_class_counts = cj.sum(axis=0).astype(float)
+    noise_matrix = cj / np.clip(true_labels_class_counts, a_min=TINY_VALUE, a_max=None)
+    inv_noise_matrix = cj.T / np.clip(labels_class_counts, a_min=TINY_VALUE, a_max=None)
+    py = compute_py(ps, noise_matrix, inv_noise_matrix, py_method=py_method,
+                    true_labels_class_counts=true_labels_class_counts)
+    noise_matrix = clip_noise_rates(noise_matrix)
+    inv_noise_matrix = clip_noise_rates(inv_noise_matrix)
+    if converge_latent_estimates:
+        py, noise_matrix, inv_noise_matrix = converge_estimates(ps, py, noise_matrix,
+                                                                inv_noise_matrix)
+        py = clip_values(py, low=1e-5, high=1.0, new_sum=1.0)
+        noise_matrix = clip_noise_rates(noise_matrix)
+        inv_noise_matrix = clip_noise_rates(inv_noise_matrix)
+    return py, noise_matrix, inv_noise_matrix
+
+
+def estimate_py_and_noise_matrices_from_probabilities(
+        labels, pred_probs, *, thresholds=None, converge_latent_estimates: bool = True,
+        py_method: str = "cnt", calibrate: bool = True):
+    """Prior, noise matrix, inverse noise matrix and confident joint from pred_probs.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(py, noise_matrix, inverse_noise_matrix, confident_joint)``.
+    """
+    cj = compute_confident_joint(labels, pred_probs, thresholds=thresholds, calibrate=calibrate)
+    py, nm, inv = estimate_latent(cj, labels, py_method=py_method,
+                                  converge_latent_estimates=converge_latent_estimates)
+    return py, nm, inv, cj
+
+
+def estimate_noise_matrices(labels, pred_probs, *, thresholds=None,
+                            converge_latent_estimates: bool = True):
+    """Estimate the noise matrix and inverse noise matrix from out-of-sample pred_probs.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : array_like of float, shape (N, K)
+    thresholds : array_like, shape (K,), optional
+    converge_latent_estimates : bool, default True
+
+    Returns
+    -------
+    noise_matrix : numpy.ndarray, shape (K, K)
+        ``P(given_label | true_label)``.
+    inverse_noise_matrix : numpy.ndarray, shape (K, K)
+        ``P(true_label | given_label)``.
+    """
+    _, nm, inv, _ = estimate_py_and_noise_matrices_from_probabilities(
+        labels, pred_probs, thresholds=thresholds,
+        converge_latent_estimates=converge_latent_estimates)
+    return nm, inv
+
+
+def _count_off_diagonal_issues(labels, pred_probs, off_diagonal: np.ndarray) -> int:
+    """Off-diagonal examples whose top prediction is not (within 1e-6) their given label."""
+    if len(off_diagonal) == 0:
+        return 0
+    keep = ~predicted_matches_given(labels[off_diagonal], pred_probs[off_diagonal])
+    return int(np.count_nonzero(keep))
+
+
+def num_label_issues(labels, pred_probs, *, confident_joint=None,
+                     estimation_method: str = "off_diagonal",
+                     chunk_size: int | None = None) -> int:
+    """Estimate how many examples are mislabelled.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+    pred_probs : array_like of float, shape (N, K)
+    confident_joint : array_like, shape (K, K), optional
+        Used only with ``estimation_method="off_diagonal_custom"`` (required there).
+    estimation_method : {"off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom"}
+        ``off_diagonal`` counts the (uncalibrated) confident joint's off-diagonal examples
+        whose top prediction is not their given label; the other two use
+        ``N * (1 - trace(joint))``.
+    chunk_size : int, optional
+
+    Returns
+    -------
+    int
+    """
+    if estimation_method not in ESTIMATION_METHODS:
+        raise ValueError(
+            f"estimation_method must be one of {ESTIMATION_METHODS}, got {estimation_method!r}")
+    labels, pred_probs = validate_inputs(labels, pred_probs, chunk_size=chunk_size)
+    k = pred_probs.shape[1]
+    groups = ClassGroups.from_labels(labels, k)
+    if estimation_method == "off_diagonal":
+        _, off = _compute_confident_joint(labels, pred_probs, groups, calibrate=False,
+                                          chunk_size=chunk_size)
+        return _count_off_diagonal_issues(labels, pred_probs, off)
+    if estimation_method == "off_diagonal_calibrated":
+        cj, _ = _compute_confident_joint(labels, pred_probs, groups, calibrate=True,
+                                         chunk_size=chunk_size)
+    else:
+        if confident_joint is None:
+            raise ValueError("estimation_method='off_diagonal_custom' needs a confident_joint")
+        cj = _check_square(confident_joint)
+        if len(cj) != k:
+            raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, got {cj.shape}")
+    joint = _calibrate(cj, groups.counts)
+    joint = joint / np.clip(float(np.sum(joint)), a_min=TINY_VALUE, a_max=None)
+    return int(np.rint((1.0 - joint.trace()) * len(labels)).astype(int))

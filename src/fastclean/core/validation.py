@@ -1,0 +1,219 @@
+"""Input checks for the confident-learning core, done once at the public boundary.
+
+Every check reads the probabilities in row blocks, so validating a large (or memory-mapped)
+``pred_probs`` never allocates more than one block of temporaries, and float32 input is never
+copied to float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Default absolute tolerance on ``|row sum - 1|`` for ``pred_probs``.
+DEFAULT_ATOL = 1e-4
+
+#: Target number of probabilities per row block in the streaming passes (about 4 MB of float32).
+_BLOCK_ELEMENTS = 1 << 20
+
+
+def block_rows(n_classes: int, chunk_size: int | None = None) -> int:
+    """Return how many rows of ``pred_probs`` one streaming block holds.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of columns of ``pred_probs``.
+    chunk_size : int or None
+        Rows per block requested by the caller; ``None`` picks a cache-friendly default.
+
+    Returns
+    -------
+    int
+        A positive number of rows.
+    """
+    if chunk_size is not None:
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)):
+            raise TypeError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size}")
+        return int(chunk_size)
+    return max(1, _BLOCK_ELEMENTS // max(1, n_classes))
+
+
+def validate_labels(labels, n_classes: int | None = None) -> np.ndarray:
+    """Check given labels and return them as a 1-D int64 array.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Class index of every example. Integral floats (``1.0``) are accepted.
+    n_classes : int, optional
+        If given, every label must lie in ``[0, n_classes)``.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N,)
+        The labels; no copy when they already are a contiguous int64 array.
+
+    Raises
+    ------
+    TypeError
+        If labels are not numeric (strings, objects, ...).
+    ValueError
+        If labels are empty, not 1-D, not integers, or out of range.
+    """
+    arr = np.asarray(labels)
+    if arr.dtype == object or arr.dtype.kind in "USVMm":
+        raise TypeError(f"labels must be integer class indices, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"labels must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError("labels is empty: need at least one example")
+    if arr.dtype.kind == "b":
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or not np.all(np.mod(arr, 1) == 0):
+            raise ValueError("labels must be integers (class indices); found non-integer values")
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind == "c":
+        raise TypeError(f"labels must be integer class indices, got dtype {arr.dtype}")
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0:
+        raise ValueError(f"labels must be in [0, K); found negative label {lo}")
+    if n_classes is not None and hi >= n_classes:
+        raise ValueError(
+            f"labels must be in [0, {n_classes}) for pred_probs with {n_classes} columns; "
+            f"found label {hi}"
+        )
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
+def validate_pred_probs(
+    pred_probs,
+    *,
+    renormalize: bool = False,
+    atol: float = DEFAULT_ATOL,
+    chunk_size: int | None = None,
+) -> np.ndarray:
+    """Check predicted class probabilities and return them as a float array.
+
+    Parameters
+    ----------
+    pred_probs : array_like of float, shape (N, K)
+        Out-of-sample predicted probabilities, one row per example. float32, float64 and
+        ``numpy.memmap`` inputs are returned without a copy.
+    renormalize : bool, default False
+        Divide every row by its sum instead of rejecting rows that do not sum to 1
+        (this makes one full copy).
+    atol : float, default 1e-4
+        Largest allowed ``|row sum - 1|`` when ``renormalize`` is False.
+    chunk_size : int, optional
+        Rows per block while scanning.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, K)
+        float32 or float64 probabilities (other numeric dtypes become float64).
+
+    Raises
+    ------
+    TypeError
+        If pred_probs is not numeric.
+    ValueError
+        If pred_probs is empty, not 2-D, has fewer than 2 columns, contains NaN, inf or
+        negative values, or has rows that do not sum to 1 within ``atol``.
+    """
+    arr = pred_probs if isinstance(pred_probs, np.ndarray) else np.asarray(pred_probs)
+    if arr.dtype == object or arr.dtype.kind not in "biuf":
+        raise TypeError(f"pred_probs must be a numeric array, got dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(f"pred_probs must be 2-D (N examples x K classes), got shape {arr.shape}")
+    n, k = arr.shape
+    if n == 0:
+        raise ValueError("pred_probs is empty: need at least one example")
+    if k < 2:
+        raise ValueError(f"pred_probs must have at least 2 columns (classes), got {k}")
+    if arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float64)
+    if not (isinstance(atol, (int, float)) and atol >= 0):
+        raise ValueError(f"atol must be a non-negative number, got {atol!r}")
+    step = block_rows(k, chunk_size)
+    row_sums = np.empty(n, dtype=arr.dtype)
+    for start in range(0, n, step):
+        block = arr[start:start + step]
+        # NaN and +-inf propagate into the row sum, so one reduction covers all three checks.
+        row_sums[start:start + step] = block.sum(axis=1)
+        if block.min() < 0:
+            row = start + int(np.nonzero((block < 0).any(axis=1))[0][0])
+            raise ValueError(f"pred_probs must be non-negative; row {row} has a negative value")
+    bad = ~np.isfinite(row_sums)
+    if bad.any():
+        row = int(np.nonzero(bad)[0][0])
+        raise ValueError(f"pred_probs must be finite; row {row} contains NaN or inf")
+    if renormalize:
+        if (row_sums == 0).any():
+            row = int(np.nonzero(row_sums == 0)[0][0])
+            raise ValueError(f"pred_probs row {row} sums to 0 and cannot be renormalized")
+        return arr / row_sums[:, None]
+    dev = np.abs(row_sums.astype(np.float64) - 1.0)
+    worst = int(dev.argmax())
+    if dev[worst] > atol:
+        raise ValueError(
+            f"pred_probs rows must sum to 1 within atol={atol:g}; row {worst} sums to "
+            f"{float(row_sums[worst]):.6g}. Pass renormalize=True to divide each row by its sum."
+        )
+    return arr
+
+
+def validate_inputs(
+    labels,
+    pred_probs,
+    *,
+    renormalize: bool = False,
+    atol: float = DEFAULT_ATOL,
+    chunk_size: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check labels and pred_probs together.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Given (possibly noisy) class index of every example.
+    pred_probs : array_like of float, shape (N, K)
+        Out-of-sample predicted probabilities.
+    renormalize : bool, default False
+        Divide rows of pred_probs by their sums instead of rejecting them.
+    atol : float, default 1e-4
+        Tolerance on row sums (see :func:`validate_pred_probs`).
+    chunk_size : int, optional
+        Rows per block while scanning pred_probs.
+
+    Returns
+    -------
+    labels : numpy.ndarray of int64, shape (N,)
+    pred_probs : numpy.ndarray of float32 or float64, shape (N, K)
+
+    Raises
+    ------
+    TypeError, ValueError
+        On any malformed input; the message names the argument.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, p = validate_inputs([0, 1], np.array([[0.9, 0.1], [0.2, 0.8]]))
+    >>> y.dtype, p.shape
+    (dtype('int64'), (2, 2))
+    """
+    probs = pred_probs if isinstance(pred_probs, np.ndarray) else np.asarray(pred_probs)
+    if probs.ndim != 2:
+        raise ValueError(f"pred_probs must be 2-D (N examples x K classes), got shape {probs.shape}")
+    lab = np.asarray(labels)
+    if lab.ndim == 1 and len(lab) != probs.shape[0]:
+        raise ValueError(
+            f"labels and pred_probs must have the same length, got {len(lab)} labels and "
+            f"{probs.shape[0]} rows of pred_probs"
+        )
+    probs = validate_pred_probs(probs, renormalize=renormalize, atol=atol, chunk_size=chunk_size)
+    lab = validate_labels(lab, n_classes=probs.shape[1])
+    return lab, probs
