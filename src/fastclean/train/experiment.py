@@ -1,0 +1,389 @@
+"""One training experiment: load → hold out clean validation → noise → CL → strategy → fit → score.
+
+The pieces are usable on their own (fastai style): :func:`prepare_data` gives the noisy
+training set and the clean validation set, :func:`out_of_sample_probs` the K-fold
+predictions CL needs, :func:`fit_and_score` one model's clean-validation accuracy, and
+:func:`run_training` chains them for ``fastclean train``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..data.dataset import LabelledDataset
+from . import strategies as strat
+from .learners import check_arch, check_loss
+from .split import HOLDOUT_SEED, stratified_folds, stratified_holdout, stratified_subsample
+
+#: Built-ins whose noise is a published label column (``noise_pct`` picks it).
+PUBLISHED_NOISE_DATASETS = ("noisy-imagenette", "noisy-imagewoof")
+NOISE_TYPES = ("uniform", "pair")
+DEVICES = ("cpu", "cuda", "auto")
+TRACKERS = ("none", "wandb")
+
+
+@dataclass
+class LearnerSpec:
+    """How every model of an experiment is built and trained (the same budget for all).
+
+    ``arch="auto"`` picks ``small-cnn`` for in-memory images, ``resnet18`` for images on disk
+    and ``mlp`` for texts (on MiniLM embeddings) or feature vectors.
+    """
+
+    arch: str = "auto"
+    epochs: int = 3
+    freeze_epochs: int = 1
+    bs: int = 64
+    lr: float | None = None
+    size: int | None = None
+    pretrained: bool = False
+    eps: float = 0.1
+    device: str = "cpu"
+    track: str = "none"
+
+    def resolved(self, ds: LabelledDataset) -> "LearnerSpec":
+        """A copy with ``arch`` and ``size`` decided for ``ds`` and every field checked."""
+        from dataclasses import replace
+
+        if self.epochs < 1:
+            raise ValueError(f"epochs: must be at least 1, got {self.epochs}")
+        if self.freeze_epochs < 0:
+            raise ValueError(f"freeze_epochs: must be 0 or more, got {self.freeze_epochs}")
+        if self.bs < 1:
+            raise ValueError(f"bs: batch size must be at least 1, got {self.bs}")
+        if self.track not in TRACKERS:
+            raise ValueError(f"track: unknown tracker {self.track!r}; choose none or wandb")
+        arch = self.arch
+        if arch == "auto":
+            arch = "small-cnn" if ds.images is not None else "resnet18" if ds.paths is not None else "mlp"
+        check_arch(arch)
+        size = self.size
+        if size is None and ds.paths is not None:
+            size = 224 if self.pretrained else 64
+        return replace(self, arch=arch, size=size, device=resolve_device(self.device))
+
+    @property
+    def rgb(self) -> bool:
+        return self.arch not in ("small-cnn", "mlp")
+
+
+def resolve_device(device: str) -> str:
+    """``cpu`` or ``cuda``; ``auto`` picks the GPU when there is one.
+
+    Raises
+    ------
+    ValueError
+        For an unknown device, or ``cuda`` on a machine without a usable GPU.
+    """
+    if device not in DEVICES:
+        raise ValueError(f"device: unknown device {device!r}; choose cpu, cuda or auto")
+    if device == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if device == "cuda":
+        raise ValueError("device: cuda requested but no GPU is available on this machine")
+    return "cpu"
+
+
+@dataclass
+class PreparedData:
+    """The noisy training set and the clean validation set of an experiment."""
+
+    train: LabelledDataset          # labels: noisy; true_labels: clean
+    valid: LabelledDataset          # labels: clean
+    is_noisy: np.ndarray            # per training example
+    noise_pct: float
+    noise_type: str | None
+    valid_source: str               # "valid split" or "clean stratified 20 % hold-out"
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def check_noise(dataset: str, noise_pct: float, noise_type: str) -> None:
+    """Validate the noise options (before any work). Raises ValueError naming the option."""
+    if noise_type not in NOISE_TYPES:
+        raise ValueError(f"noise_type: unknown noise type {noise_type!r}; choose uniform or pair")
+    if not 0 <= noise_pct < 100:
+        raise ValueError(f"noise: percentage must lie in [0, 100), got {noise_pct}")
+    if str(dataset) in PUBLISHED_NOISE_DATASETS and noise_pct not in (0, 1, 5, 25, 50):
+        raise ValueError(
+            f"noise: {dataset} publishes noisy labels at 1, 5, 25 and 50 %, not {noise_pct:g}"
+        )
+
+
+def prepare_data(dataset: str | os.PathLike | LabelledDataset, *, noise_pct: float = 0.0,
+                 noise_type: str = "uniform", seed: int = 0, data_dir: str | os.PathLike | None = None,
+                 valid_frac: float = 0.2, max_train: int | None = None,
+                 load_kwargs: dict[str, Any] | None = None) -> PreparedData:
+    """Load ``dataset``, set a clean validation set aside and make the training labels noisy.
+
+    The validation set is the dataset's own ``valid`` split when it has one, otherwise a
+    fixed (seed :data:`HOLDOUT_SEED`), clean, stratified ``valid_frac`` of the examples. Noise
+    is injected into the training rows only; for Noisy Imagenette / Imagewoof ``noise_pct``
+    selects the published noisy label column instead.
+
+    Parameters
+    ----------
+    dataset : str, path or LabelledDataset
+        A built-in name, a path, or an already loaded dataset (labels taken as clean).
+    noise_pct : float
+        Percentage of training labels to flip (0 for none).
+    noise_type : {"uniform", "pair"}
+    seed : int
+        Seeds the noise.
+    data_dir : path, optional
+        Local copies of the built-in datasets.
+    valid_frac : float
+        Size of the hold-out when the dataset has no validation split.
+    max_train : int, optional
+        Keep a fixed stratified subset of this many training examples (small budgets).
+    load_kwargs : dict, optional
+        Extra arguments of :func:`fastclean.data.load_dataset` (``label_col`` …).
+
+    Returns
+    -------
+    PreparedData
+    """
+    name = dataset.name if isinstance(dataset, LabelledDataset) else str(dataset)
+    check_noise(name, noise_pct, noise_type)
+    published = name in PUBLISHED_NOISE_DATASETS
+    if isinstance(dataset, LabelledDataset):
+        full = dataset
+    else:
+        from ..data import load_dataset
+
+        full = load_dataset(dataset, data_dir=data_dir, split="all",
+                            noise_pct=noise_pct if published else None, **(load_kwargs or {}))
+    true_full = full.true_labels if full.true_labels is not None else full.labels
+    valid_rows = np.flatnonzero(full.splits == "valid")
+    if len(valid_rows):
+        train_rows = np.flatnonzero(full.splits == "train")
+        if len(train_rows) == 0:
+            train_rows = np.flatnonzero(full.splits != "valid")
+        valid_source = "valid split"
+    else:
+        held = stratified_holdout(true_full, valid_frac, seed=HOLDOUT_SEED)
+        valid_rows, train_rows = np.flatnonzero(held), np.flatnonzero(~held)
+        valid_source = f"clean stratified {valid_frac:.0%} hold-out"
+    valid = full.subset(valid_rows).with_labels(true_full[valid_rows])
+    train = full.subset(train_rows)
+    if max_train is not None and max_train < len(train):
+        train = train.subset(stratified_subsample(true_full[train_rows], max_train))
+    true_train = train.true_labels if train.true_labels is not None else train.labels.copy()
+    if published or not noise_pct:
+        noisy = train.labels
+    else:
+        from ..noise import inject_noise
+
+        noisy, _ = inject_noise(true_train, full.n_classes, noise_pct=noise_pct,
+                                noise_type=noise_type, seed=seed)
+    train = train.with_labels(noisy)
+    train.true_labels = np.asarray(true_train, dtype=np.int64)
+    return PreparedData(
+        train=train, valid=valid, is_noisy=np.asarray(noisy != true_train),
+        noise_pct=float(noise_pct), noise_type=None if (published or not noise_pct) else noise_type,
+        valid_source=valid_source,
+        info={"dataset": name, "n_train": len(train), "n_valid": len(valid),
+              "classes": list(full.classes)},
+    )
+
+
+def with_inputs(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = None) -> LabelledDataset:
+    """``ds`` ready for a DataBlock: texts are embedded (MiniLM) when there is nothing else."""
+    if ds.images is None and ds.paths is None and ds.features is None and ds.texts is not None:
+        from .features import embed_texts
+
+        return embed_texts(ds, cache_dir=cache_dir)
+    return ds
+
+
+def _callbacks(spec: LearnerSpec) -> list:
+    if spec.track == "none":
+        return []
+    try:
+        from fastai.callback.wandb import WandbCallback
+    except ImportError as exc:
+        raise ValueError("track: wandb is not installed (pip install wandb), use --track none") from exc
+    return [WandbCallback(log_preds=False, log_model=False)]
+
+
+def fit_model(train: LabelledDataset, labels: np.ndarray, valid: LabelledDataset, spec: LearnerSpec,
+              *, loss: str = "ce", seed: int = 0):
+    """Fit a fastai learner on ``train`` with ``labels``, monitoring ``valid``.
+
+    Returns
+    -------
+    fastai.learner.Learner
+    """
+    from .blocks import make_dataloaders
+    from .learners import build_learner, fit
+
+    dls = make_dataloaders(train, valid, train_labels=labels, rgb=spec.rgb, size=spec.size,
+                           bs=spec.bs, seed=seed, device=spec.device)
+    learn = build_learner(dls, spec.arch, loss=loss, eps=spec.eps, pretrained=spec.pretrained,
+                          seed=seed, cbs=_callbacks(spec))
+    fit(learn, spec.epochs, freeze_epochs=spec.freeze_epochs, lr=spec.lr)
+    return learn
+
+
+def predict(learn, ds: LabelledDataset, spec: LearnerSpec) -> np.ndarray:
+    """Probabilities of ``learn`` for every example of ``ds``, in order."""
+    from .blocks import make_test_dl
+    from .learners import predict_probs
+
+    return predict_probs(learn, make_test_dl(learn.dls, ds, rgb=spec.rgb))
+
+
+def out_of_sample_probs(train: LabelledDataset, spec: LearnerSpec, *, loss: str = "ce",
+                        folds: int = 3, seed: int = 0, progress=None) -> np.ndarray:
+    """K-fold out-of-sample predicted probabilities for ``train``'s (noisy) labels.
+
+    Each fold is scored by a learner trained (same ``spec``) on the other folds.
+
+    Returns
+    -------
+    ndarray of float32, shape (N, K)
+    """
+    fold = stratified_folds(train.labels, folds, seed=seed)
+    probs = np.zeros((len(train), train.n_classes), dtype=np.float32)
+    for f in range(folds):
+        held = np.flatnonzero(fold == f)
+        rest = np.flatnonzero(fold != f)
+        fit_on = train.subset(rest)
+        learn = fit_model(fit_on, fit_on.labels, train.subset(held), spec, loss=loss, seed=seed + f)
+        probs[held] = predict(learn, train.subset(held), spec)
+        if progress is not None:
+            progress()
+    return probs
+
+
+def accuracy(probs: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of rows whose most probable class is ``labels``."""
+    return float(np.mean(np.asarray(probs).argmax(axis=1) == np.asarray(labels)))
+
+
+def detection_scores(flagged: np.ndarray, is_noisy: np.ndarray) -> dict[str, float | None]:
+    """Precision, recall and F1 of ``flagged`` against the known noise (``None`` if undefined)."""
+    flagged = np.asarray(flagged, dtype=bool)
+    is_noisy = np.asarray(is_noisy, dtype=bool)
+    tp = int(np.sum(flagged & is_noisy))
+    precision = tp / flagged.sum() if flagged.any() else None
+    recall = tp / is_noisy.sum() if is_noisy.any() else None
+    f1 = (2 * precision * recall / (precision + recall)
+          if precision and recall else (0.0 if precision is not None and recall is not None else None))
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+@dataclass
+class TrainConfig:
+    """Everything ``fastclean train`` needs; written as ``config.json``."""
+
+    dataset: str
+    strategy: str = "baseline"
+    noise_pct: float = 0.0
+    noise_type: str = "uniform"
+    seed: int = 0
+    loss: str | None = None            # None: the strategy's own (ls for label-smoothing)
+    filter_by: str = "prune_by_noise_rate"
+    threshold: float = 0.9
+    keep_unconfident: bool = False
+    folds: int = 3
+    max_train: int | None = None
+    data_dir: str | None = None
+    learner: LearnerSpec = field(default_factory=LearnerSpec)
+
+    def check(self) -> "TrainConfig":
+        """Validate the options that need no data. Raises ValueError naming the option."""
+        strat.check_strategy(self.strategy)
+        strat.check_threshold(self.threshold)
+        if self.loss is not None:
+            check_loss(self.loss)
+        if self.strategy in ("label-smoothing", "ls+pseudo-label") and self.loss == "ce":
+            raise ValueError(f"loss: strategy {self.strategy!r} trains with label smoothing, not ce")
+        check_noise(self.dataset, self.noise_pct, self.noise_type)
+        if self.folds < 2:
+            raise ValueError(f"folds: need at least 2 folds, got {self.folds}")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class TrainResult:
+    """What :func:`run_training` produced."""
+
+    config: dict[str, Any]
+    metrics: dict[str, Any]
+    learner: Any
+    data: PreparedData
+    cleaned: strat.CleanedLabels
+    pred_probs: np.ndarray | None
+
+
+def run_training(config: TrainConfig, *, dataset: LabelledDataset | None = None,
+                 cache_dir: str | os.PathLike | None = None, progress=None) -> TrainResult:
+    """Run one strategy end to end and score it on the clean validation set.
+
+    Parameters
+    ----------
+    config : TrainConfig
+    dataset : LabelledDataset, optional
+        Use this instead of loading ``config.dataset``.
+    cache_dir : path, optional
+        Feature cache (text embeddings).
+    progress : callable, optional
+        Called once per finished model fit.
+
+    Returns
+    -------
+    TrainResult
+    """
+    config.check()
+    t0 = time.perf_counter()
+    data = prepare_data(dataset if dataset is not None else config.dataset,
+                        noise_pct=config.noise_pct, noise_type=config.noise_type, seed=config.seed,
+                        data_dir=config.data_dir, max_train=config.max_train)
+    train = with_inputs(data.train, cache_dir=cache_dir)
+    valid = with_inputs(data.valid, cache_dir=cache_dir)
+    spec = config.learner.resolved(train)
+    loss = strat.strategy_loss(config.strategy, config.loss)
+    pred_probs = None
+    if config.strategy in strat.CL_STRATEGIES:
+        pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.folds,
+                                         seed=config.seed, progress=progress)
+    cleaned = strat.apply_strategy(config.strategy, train.labels, pred_probs,
+                                   filter_by=config.filter_by, threshold=config.threshold,
+                                   keep_unconfident=config.keep_unconfident)
+    kept = train.subset(cleaned.keep)
+    learn = fit_model(kept, cleaned.labels[cleaned.keep], valid, spec, loss=loss, seed=config.seed)
+    if progress is not None:
+        progress()
+    val_acc = accuracy(predict(learn, valid, spec), valid.labels)
+    metrics: dict[str, Any] = {
+        "clean_val_accuracy": val_acc,
+        "n_train": len(train),
+        "n_valid": len(valid),
+        "n_kept": int(cleaned.keep.sum()),
+        "n_flagged": int(cleaned.flagged.sum()),
+        "n_relabelled": int(cleaned.relabelled.sum()),
+        "n_actual_noisy": int(data.is_noisy.sum()),
+        "validation": data.valid_source,
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+    if config.strategy in strat.CL_STRATEGIES:
+        metrics.update(detection_scores(cleaned.flagged, data.is_noisy))
+        metrics["noise_rate_after_cleaning"] = float(np.mean(
+            cleaned.labels[cleaned.keep] != train.true_labels[cleaned.keep])) if cleaned.keep.any() else None
+    resolved = config.to_dict()
+    resolved["learner"] = asdict(spec)
+    resolved["loss_used"] = loss
+    return TrainResult(config=resolved, metrics=metrics, learner=learn, data=data,
+                       cleaned=cleaned, pred_probs=pred_probs)

@@ -1,0 +1,156 @@
+"""fastai ``Learner``s for noisy-label training: architectures, losses, fitting, prediction.
+
+Architectures (``arch``):
+
+- ``small-cnn``: a four-layer CNN built from fastai's ``ConvLayer``; fast on CPU, the default
+  for small in-memory images (digits, MNIST).
+- ``resnet18`` / ``resnet34``: ``vision_learner`` with torchvision ResNets; ImageNet weights
+  only when ``pretrained`` is true (they download once into the torch cache).
+- ``efficientnet-lite0``: ``vision_learner`` over the EfficientNet-Lite0 body of
+  :mod:`fastclean.models`, with its offline ImageNet weights.
+- ``mlp``: a fastai ``Learner`` with an MLP head on feature vectors (e.g. cached MiniLM
+  sentence embeddings): the offline text option.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+ARCHS = ("small-cnn", "resnet18", "resnet34", "efficientnet-lite0", "mlp")
+LOSSES = ("ce", "ls")
+
+
+def check_arch(arch: str) -> str:
+    """Return ``arch`` if known. Raises ValueError naming the choices otherwise."""
+    if arch not in ARCHS:
+        raise ValueError(f"arch: unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
+    return arch
+
+
+def check_loss(loss: str) -> str:
+    """Return ``loss`` if known (``ce`` or ``ls``). Raises ValueError otherwise."""
+    if loss not in LOSSES:
+        raise ValueError(f"loss: unknown loss {loss!r}; choose ce (cross-entropy) or ls (label smoothing)")
+    return loss
+
+
+def make_loss(loss: str, eps: float = 0.1):
+    """fastai's ``CrossEntropyLossFlat`` (``"ce"``) or ``LabelSmoothingCrossEntropyFlat(eps)`` (``"ls"``)."""
+    from fastai.losses import CrossEntropyLossFlat, LabelSmoothingCrossEntropyFlat
+
+    check_loss(loss)
+    if not 0.0 <= eps < 1.0:
+        raise ValueError(f"eps: label smoothing must lie in [0, 1), got {eps}")
+    return CrossEntropyLossFlat() if loss == "ce" else LabelSmoothingCrossEntropyFlat(eps=eps)
+
+
+def small_cnn(n_in: int, n_out: int, widths: tuple[int, ...] = (32, 64, 128)):
+    """A small stride-2 CNN (fastai ``ConvLayer``s, global pooling, a linear head)."""
+    from fastai.layers import ConvLayer, Flatten
+    from torch import nn
+
+    layers: list[Any] = []
+    prev = n_in
+    for width in widths:
+        layers.append(ConvLayer(prev, width, ks=3, stride=2))
+        prev = width
+    layers += [nn.AdaptiveAvgPool2d(1), Flatten(), nn.Linear(prev, n_out)]
+    return nn.Sequential(*layers)
+
+
+def mlp(n_in: int, n_out: int, hidden: int = 256, p: float = 0.2):
+    """A one-hidden-layer MLP head on feature vectors."""
+    from torch import nn
+
+    return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(hidden, n_out))
+
+
+def _efficientnet_body():
+    try:
+        from ..models import efficientnet_lite0  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise ValueError(
+            "arch: efficientnet-lite0 needs fastclean.models.efficientnet_lite0 "
+            "(install the vision extra)"
+        ) from exc
+    return efficientnet_lite0
+
+
+def build_learner(dls, arch: str, *, loss: str = "ce", eps: float = 0.1, pretrained: bool = False,
+                  seed: int = 0, cbs: list | None = None):
+    """A fastai ``Learner`` for ``dls``.
+
+    Parameters
+    ----------
+    dls : fastai DataLoaders
+        From :func:`fastclean.train.blocks.make_dataloaders`.
+    arch : str
+        One of :data:`ARCHS`.
+    loss : {"ce", "ls"}
+        Cross-entropy or label-smoothing cross-entropy.
+    eps : float
+        Label-smoothing strength for ``loss="ls"``.
+    pretrained : bool
+        Start from ImageNet weights (ResNets: downloaded when reachable).
+    seed : int
+        Seeds weight initialisation (``set_seed(seed, reproducible=True)``).
+    cbs : list, optional
+        Extra callbacks (e.g. ``WandbCallback``).
+
+    Returns
+    -------
+    fastai.learner.Learner
+    """
+    from fastai.learner import Learner
+    from fastai.metrics import accuracy
+    from fastai.torch_core import set_seed
+
+    check_arch(arch)
+    loss_func = make_loss(loss, eps)
+    set_seed(seed, reproducible=True)
+    n_out = len(dls.vocab)
+    common = dict(loss_func=loss_func, metrics=accuracy, cbs=cbs)
+    if arch in ("resnet18", "resnet34", "efficientnet-lite0"):
+        from fastai.vision.learner import vision_learner
+
+        if arch == "efficientnet-lite0":
+            body = _efficientnet_body()
+            return vision_learner(dls, body, pretrained=pretrained, n_out=n_out, **common)
+        from torchvision import models
+
+        return vision_learner(dls, getattr(models, arch), pretrained=pretrained, n_out=n_out, **common)
+    x, _ = dls.one_batch()
+    if arch == "small-cnn":
+        if x.ndim != 4:
+            raise ValueError("arch: small-cnn needs images; use mlp for feature vectors")
+        model = small_cnn(x.shape[1], n_out)
+    else:
+        if x.ndim != 2:
+            raise ValueError("arch: mlp needs feature vectors; use small-cnn or a resnet for images")
+        model = mlp(x.shape[1], n_out)
+    return Learner(dls, model, **common)
+
+
+def fit(learn, epochs: int, *, freeze_epochs: int = 1, lr: float | None = None) -> None:
+    """Train ``learn``: ``fine_tune(epochs, freeze_epochs)`` for pretrained bodies, else one cycle."""
+    if epochs < 1:
+        raise ValueError(f"epochs: must be at least 1, got {epochs}")
+    import fastai.callback.progress  # noqa: F401  (adds Learner.no_bar)
+    import fastai.callback.schedule  # noqa: F401  (adds fit_one_cycle, fine_tune)
+
+    with learn.no_bar(), learn.no_logging():
+        if getattr(learn, "pretrained", False):
+            learn.fine_tune(epochs, base_lr=lr or 2e-3, freeze_epochs=freeze_epochs)
+        else:
+            learn.fit_one_cycle(epochs, lr or 3e-3)
+
+
+def predict_probs(learn, dl) -> np.ndarray:
+    """Softmax probabilities of ``learn`` on ``dl`` as a float32 (N, K) array, in ``dl``'s order."""
+    import fastai.callback.progress  # noqa: F401  (adds Learner.no_bar)
+
+    with learn.no_bar(), learn.no_logging():
+        probs, _ = learn.get_preds(dl=dl)
+    return probs.numpy().astype(np.float32)
