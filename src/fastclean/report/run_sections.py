@@ -1,0 +1,227 @@
+"""The report sections of a ``find`` run directory (read with :func:`fastclean.run.read_run`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from . import plots
+from .gallery import gallery
+from .html import esc, figure, fmt, key_values, table
+
+_ISSUE_TABLE_ROWS = 200
+_MAX_CLASS_NAMES = 30
+
+Section = tuple[str, str, str]
+
+
+def run_sections(run: Any, *, top_k: int) -> list[Section]:
+    """Build every section of a run's report.
+
+    Parameters
+    ----------
+    run : fastclean.run.Run
+        The run directory, read back.
+    top_k : int
+        Number of issues in the gallery.
+
+    Returns
+    -------
+    list of (anchor, title, html)
+    """
+    summary = run.summary
+    issues = run.issues
+    sections: list[Section] = [("summary", "Summary", _summary(run))]
+    sections.append(("noise-matrix", "Noise matrix", _noise_matrix(run)))
+    sections.append(("per-class", "Issues per class", _per_class(run)))
+    sections.append(("confidence", "Confidence of the suggestions", _confidence(issues)))
+    if "is_noisy" in issues.columns and summary.get("n_actual_noisy") is not None:
+        sections.append(("detection", "Detection against the truth", _detection(run)))
+    root = run.dataset.get("root") or summary.get("dataset", {}).get("root")
+    sections.append((
+        "gallery",
+        f"Worst {min(top_k, len(issues))} issues",
+        gallery(issues, k=top_k, images=run.images, root=root),
+    ))
+    sections.append(("issues", "Issue list", _issue_table(issues, len(run.labels))))
+    return sections
+
+
+def title_of(run: Any) -> str:
+    """A short title: the dataset name, or the run directory's name."""
+    name = run.dataset.get("name") or run.summary.get("dataset", {}).get("name") or run.path.name
+    return f"fastclean report: {name}"
+
+
+def subtitle_of(run: Any) -> str:
+    """One line: examples, classes and issues."""
+    s = run.summary
+    n = int(s.get("n_examples", len(run.labels)))
+    return (f"{n:,} examples · {int(s.get('n_classes', len(run.classes)))} classes · "
+            f"{int(s.get('n_issues', len(run.issues))):,} issues")
+
+
+def _summary(run: Any) -> str:
+    s = run.summary
+    settings = s.get("settings") or {}
+    dataset = {**(s.get("dataset") or {}), **run.dataset}
+    n = s.get("n_examples", len(run.labels))
+    n_issues = s.get("n_issues", len(run.issues))
+    cards = [
+        ("examples", fmt(n), ""),
+        ("classes", fmt(s.get("n_classes", len(run.classes))), ""),
+        ("issues found", fmt(n_issues), "bad" if n_issues else "ok"),
+        ("flagged", fmt(n_issues / n if n else 0.0, pct=True), ""),
+        ("estimated noise rate", fmt(s.get("estimated_noise_rate"), pct=True), ""),
+    ]
+    if s.get("n_actual_noisy") is not None:
+        cards.append(("actually noisy", fmt(s["n_actual_noisy"]), ""))
+    for key in ("precision", "recall", "f1", "auprc"):
+        if s.get(key) is not None:
+            cards.append((key if key != "f1" else "F1", fmt(s[key], digits=3), "ok"))
+    if s.get("overall_label_health_score") is not None:
+        cards.append(("label health score", fmt(s["overall_label_health_score"]), ""))
+    html_cards = "".join(
+        f'<div class="card {c}"><div class="v">{v}</div><div class="k">{esc(k)}</div></div>'
+        for k, v, c in cards
+    )
+    classes = list(run.classes)
+    shown = ", ".join(classes[:_MAX_CLASS_NAMES])
+    if len(classes) > _MAX_CLASS_NAMES:
+        shown += f", … and {len(classes) - _MAX_CLASS_NAMES} more"
+    facts: list[tuple[str, str]] = [
+        ("dataset", esc(dataset.get("name", "–"))),
+        ("modality", esc(dataset.get("modality", "–"))),
+        ("classes", esc(shown)),
+        ("model", esc(settings.get("model", "–"))),
+        ("folds", esc(settings.get("folds", settings.get("n_folds", "–")))),
+        ("filter_by", esc(settings.get("filter_by", "–"))),
+        ("rank_by", esc(settings.get("rank_by", settings.get("return_indices_ranked_by", "–")))),
+    ]
+    for key in ("accuracy_vs_given_labels", "accuracy_vs_true_labels"):
+        if s.get(key) is not None:
+            facts.append((key.replace("_", " "), fmt(s[key], pct=True)))
+    shown_keys = {"name", "modality", "model", "folds", "n_folds", "filter_by", "rank_by",
+                  "return_indices_ranked_by"}
+    extra = [(k, v) for k, v in {**dataset, **settings}.items() if k not in shown_keys]
+    facts += [(str(k), esc(_plain(v))) for k, v in extra]
+    timings = s.get("timings") or {}
+    timing_html = ""
+    if timings:
+        total = sum(float(v) for v in timings.values())
+        rows = [(k, float(v)) for k, v in timings.items()]
+        timing_html = "<h3>Timings (seconds)</h3>" + table(
+            ["step", "seconds"], rows + [("total", total)]
+        )
+    return (
+        f'<div class="cards">{html_cards}</div><div class="cols"><div>{key_values(facts)}</div>'
+        f"<div>{timing_html}</div></div>"
+    )
+
+
+def _noise_matrix(run: Any) -> str:
+    s = run.summary
+    estimated = s.get("estimated_noise_matrix")
+    if estimated is None:
+        return '<p class="note">This run has no estimated noise matrix.</p>'
+    true = s.get("true_noise_matrix")
+    uri = plots.noise_matrix_plot(
+        np.asarray(estimated), run.classes, None if true is None else np.asarray(true)
+    )
+    caption = ("Cell (row i, column j) is the probability that an example whose true label is j "
+               "was given label i; the diagonal is the fraction of each class labelled correctly.")
+    return figure(uri, "noise matrix heatmap", caption)
+
+
+def _per_class(run: Any) -> str:
+    issues = run.issues
+    index = {c: i for i, c in enumerate(run.classes)}
+    given = issues["given_label"].astype(str).map(index).to_numpy()
+    suggested = issues["suggested_label"].astype(str).map(index).to_numpy()
+    known = ~(np.isnan(given.astype(float)) | np.isnan(suggested.astype(float)))
+    uri = plots.issues_per_class_plot(given[known].astype(np.int64), suggested[known].astype(np.int64),
+                                      run.classes)
+    out = figure(uri, "issues per class", "Issues per given label, coloured by the suggested label.")
+    if len(issues):
+        pairs = (issues.groupby(["given_label", "suggested_label"]).size()
+                 .sort_values(ascending=False, kind="stable").head(15))
+        rows = [(g, sug, int(c)) for (g, sug), c in pairs.items()]
+        out += "<h3>Most frequent corrections</h3>" + table(["given", "suggested", "issues"], rows)
+    per_class = _records(run.summary.get("per_class"))
+    if per_class:
+        headers = list(dict.fromkeys(k for r in per_class for k in r))
+        rows = [[r.get(h) for h in headers] for r in per_class]
+        out += ("<details><summary>Per-class label health</summary>"
+                f'<div class="scroll">{table(headers, rows)}</div></details>')
+    return out
+
+
+def _confidence(issues: Any) -> str:
+    if len(issues) == 0 or "confidence" not in issues.columns:
+        return '<p class="note">No issues were flagged.</p>'
+    conf = issues["confidence"].astype(float).to_numpy()
+    return figure(
+        plots.confidence_histogram(conf),
+        "confidence histogram",
+        "How sure the model is of the label it suggests, over the flagged issues. "
+        "80+ suggestions are the safest to accept.",
+    )
+
+
+def _detection(run: Any) -> str:
+    issues, s = run.issues, run.summary
+    noisy = issues["is_noisy"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
+    uri = plots.precision_recall_at_rank(noisy, int(s["n_actual_noisy"]))
+    rows = [(k, s.get(k)) for k in ("precision", "recall", "f1", "auprc") if s.get(k) is not None]
+    return figure(uri, "precision and recall against rank",
+                  "Among the first k issues, the fraction that were really corrupted (precision) "
+                  "and the fraction of all corrupted labels found so far (recall).") + table(
+        ["score", "value"], rows)
+
+
+def _issue_table(issues: Any, n_examples: int) -> str:
+    if len(issues) == 0:
+        return '<p class="note">No issues were flagged.</p>'
+    cols = [c for c in ("rank", "index", "id", "split", "given_label", "suggested_label", "confidence",
+                        "confidence_bucket", "label_quality", "is_noisy", "true_label")
+            if c in issues.columns]
+    head = issues.head(_ISSUE_TABLE_ROWS)[cols]
+    rows = [[_cell(v) for v in r] for r in head.itertuples(index=False, name=None)]
+    note = (f'<p class="note">The first {len(head):,} of {len(issues):,} issues '
+            f"({len(issues) / max(n_examples, 1):.1%} of the data); all of them are in issues.csv.</p>")
+    return note + f'<div class="scroll">{table(cols, rows)}</div>'
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (np.integer, int)) and not isinstance(value, (bool, np.bool_)):
+        return str(value)  # ranks and row indices: no thousands separators
+    if isinstance(value, (np.floating, float)):
+        return round(float(value), 4)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _records(per_class: Any) -> list[dict]:
+    """Normalise ``per_class`` (records, dict of rows, or dict of columns) to a list of dicts."""
+    if not per_class:
+        return []
+    if isinstance(per_class, list):
+        return [r if isinstance(r, dict) else {"value": r} for r in per_class]
+    if isinstance(per_class, dict):
+        values = list(per_class.values())
+        if all(isinstance(v, dict) for v in values):
+            return [{"class": k, **v} for k, v in per_class.items()]
+        if all(isinstance(v, list) for v in values):
+            n = max(len(v) for v in values)
+            return [{k: (v[i] if i < len(v) else None) for k, v in per_class.items()} for i in range(n)]
+        return [{"class": k, "value": v} for k, v in per_class.items()]
+    return []
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, default=str)
+    return str(value)
