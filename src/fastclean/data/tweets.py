@@ -45,10 +45,25 @@ def read_wnut_tsv(path: str | os.PathLike) -> tuple[list[str], list[str], list[s
         )
     except pd.errors.ParserError as exc:
         raise ValueError(f"{path}: not a 3-column TSV (Id, Text, Label): {exc}") from None
-    if df.isna().any().any():
-        row = int(np.flatnonzero(df.isna().any(axis=1).to_numpy())[0])
+    short = (df.isna().any(axis=1) | (df["Label"] == "")).to_numpy()
+    if short.any():
+        row = int(np.flatnonzero(short)[0])
         raise ValueError(f"{path}: data row {row + 1} has fewer than 3 tab-separated fields")
     return df["Id"].tolist(), df["Text"].tolist(), df["Label"].tolist()
+
+
+def unique_ids(ids: list[str]) -> list[str]:
+    """Make repeated ids unique: the second ``x`` becomes ``x#2``, the third ``x#3``.
+
+    The WNUT files contain a few tweets twice (some in both train and test); an example's id
+    must still name one row, for the review app and the corrections store.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+        out.append(i if seen[i] == 1 else f"{i}#{seen[i]}")
+    return out
 
 
 def load_covid_tweets(root: str | os.PathLike) -> LabelledDataset:
@@ -57,8 +72,9 @@ def load_covid_tweets(root: str | os.PathLike) -> LabelledDataset:
     Returns
     -------
     LabelledDataset
-        Modality ``"text"``, classes ``["INFORMATIVE", "UNINFORMATIVE"]``, ids the tweet ids,
-        rows ordered train, valid, test.
+        Modality ``"text"``, classes ``["INFORMATIVE", "UNINFORMATIVE"]``, ids the tweet ids
+        (a repeated tweet gets ``#2``, see :func:`unique_ids`), rows ordered train, valid,
+        test.
     """
     folder = Path(root) / TWEETS_DIR
     ids: list[str] = []
@@ -79,10 +95,10 @@ def load_covid_tweets(root: str | os.PathLike) -> LabelledDataset:
         splits += [split] * len(f_ids)
     return LabelledDataset(
         name="covid-tweets",
+        ids=unique_ids(ids),
         modality="text",
         classes=list(TWEETS_CLASSES),
         labels=np.asarray(labels, dtype=np.int64),
-        ids=ids,
         splits=np.asarray(splits, dtype=object),
         texts=texts,
     )
