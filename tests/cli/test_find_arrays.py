@@ -98,7 +98,7 @@ def _assert_clean_failure(res, out: Path, *needles: str) -> None:
     [
         (lambda y: y[:-5], lambda p: p, ("labels", "length")),
         (lambda y: y + 0.5, lambda p: p, ("labels", "integer")),
-        (lambda y: np.where(y == 0, 12, y), lambda p: p, ("labels", "range")),
+        (lambda y: np.where(y == 0, 12, y), lambda p: p, ("labels", "[0, 10)")),
         (lambda y: y, lambda p: p[:, 0], ("pred_probs", "2-D")),
         (lambda y: y, lambda p: np.where(p == p.max(), np.nan, p), ("pred_probs", "NaN")),
         (lambda y: y, lambda p: np.where(p == p.max(), np.inf, p), ("pred_probs",)),
