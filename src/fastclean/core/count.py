@@ -49,7 +49,9 @@ class ClassGroups:
     def from_labels(cls, labels: np.ndarray, n_classes: int) -> "ClassGroups":
         """Group the rows of ``labels`` (validated int64) by class."""
         counts = np.bincount(labels, minlength=n_classes)
-        order = np.argsort(labels, kind="stable")
+        # Narrow keys let numpy's stable sort use radix sort.
+        key = labels.astype(np.uint16) if n_classes <= 1 << 16 else labels
+        order = np.argsort(key, kind="stable")
         starts = np.zeros(n_classes + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
         return cls(order=order, counts=counts, starts=starts)
@@ -106,42 +108,57 @@ def get_confident_thresholds(labels, pred_probs) -> np.ndarray:
 
 @dataclass
 class ConfidentCounts:
-    """Result of one streaming pass: the raw confident joint and its off-diagonal rows."""
+    """Result of one streaming pass over pred_probs.
+
+    ``confident_joint`` is the raw count matrix (diagonal not yet floored at 1),
+    ``off_diagonal`` the ascending indices of examples counted off the diagonal, and
+    ``row_max`` the largest probability of every row.
+    """
 
     confident_joint: np.ndarray
     off_diagonal: np.ndarray
+    row_max: np.ndarray
 
 
 def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.ndarray,
                      chunk_size: int | None = None) -> ConfidentCounts:
     """Count confident (given, true) pairs in one pass over validated inputs.
 
-    Returns the confident joint before its diagonal is floored at 1, and the ascending
-    indices of the examples counted off the diagonal.
+    An example counts towards true class ``j`` when ``p[j]`` reaches class ``j``'s threshold
+    (minus 1e-6) and no other class does, or, when several do, ``j`` is its argmax. If the
+    argmax itself is confident the answer is the argmax either way, so the per-class
+    comparison is only needed for the (few) rows whose argmax falls below its threshold.
     """
     n, k = pred_probs.shape
     cutoffs = np.asarray(thresholds) - 1e-6
     counts = np.zeros(k * k, dtype=np.int64)
     off_diag = []
+    row_max = np.empty(n, dtype=pred_probs.dtype)
     step = block_rows(k, chunk_size)
     for start in range(0, n, step):
         block = np.asarray(pred_probs[start:start + step])
         lab = labels[start:start + step]
-        confident = block >= cutoffs
-        n_confident = np.count_nonzero(confident, axis=1)
-        guess = confident.argmax(axis=1)
-        several = np.nonzero(n_confident > 1)[0]
-        if len(several):
-            guess[several] = block[several].argmax(axis=1)
-        rows = np.nonzero(n_confident > 0)[0]
+        guess = block.argmax(axis=1)
+        top = block[np.arange(len(block)), guess]
+        row_max[start:start + step] = top
+        counted = top >= cutoffs[guess]
+        unsure = np.nonzero(~counted)[0]
+        if len(unsure):
+            confident = block[unsure] >= cutoffs
+            n_confident = np.count_nonzero(confident, axis=1)
+            single = n_confident == 1
+            guess[unsure[single]] = confident[single].argmax(axis=1)
+            counted[unsure[n_confident > 0]] = True
+        rows = np.nonzero(counted)[0]
         g, y = guess[rows], lab[rows]
         counts += np.bincount(y * k + g, minlength=k * k)
         off_diag.append(rows[g != y] + start)
     cj = counts.reshape(k, k)
-    return ConfidentCounts(confident_joint=cj, off_diagonal=np.concatenate(off_diag))
+    return ConfidentCounts(confident_joint=cj, off_diagonal=np.concatenate(off_diag),
+                           row_max=row_max)
 
 
-def predicted_matches_given(labels: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def predicted_matches_given(labels: np.ndarray, rows: np.ndarray, *, copy: bool = True) -> np.ndarray:
     """Whether the given label is (within 1e-6) the top prediction, for gathered rows.
 
     Parameters
@@ -150,12 +167,14 @@ def predicted_matches_given(labels: np.ndarray, rows: np.ndarray) -> np.ndarray:
         Given labels of the gathered rows.
     rows : numpy.ndarray, shape (M, K)
         The corresponding rows of pred_probs.
+    copy : bool, default True
+        False lets the function modify ``rows`` in place (for a scratch copy).
 
     Returns
     -------
     numpy.ndarray of bool, shape (M,)
     """
-    bumped = np.array(rows)
+    bumped = np.array(rows, copy=copy)
     bumped[np.arange(len(labels)), labels] += FLOATING_POINT_COMPARISON
     return bumped.argmax(axis=1) == labels
 

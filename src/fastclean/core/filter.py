@@ -42,7 +42,7 @@ _PRUNING = ("prune_by_noise_rate", "prune_by_class", "both")
 _LOW_SCORE = ("low_normalized_margin", "low_self_confidence")
 
 # Rows sampled per class to estimate each cell's margin cut-off.
-_SAMPLE_ROWS = 1024
+_SAMPLE_ROWS = 256
 
 
 def _reduce_prune_counts(matrix: np.ndarray, frac_noise: float) -> np.ndarray:
@@ -103,9 +103,13 @@ def _prune_by_class(sc: np.ndarray, groups: ClassGroups, pcm: np.ndarray,
 
 
 def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np.ndarray:
-    """Per-cell margin thresholds ``tau[k, j]``: every row of class k among the ``need[k, j]``
-    largest margins ``p[:, j] - p[:, k]`` has a margin >= tau (exact for classes small
-    enough to read whole; a high-probability bound from a sample otherwise)."""
+    """Per-cell margin thresholds ``tau[k, j]`` such that every row of class k among the
+    ``need[k, j]`` largest margins ``p[:, j] - p[:, k]`` has a margin >= tau.
+
+    Exact for classes small enough to read whole; for larger classes a bound from a sample
+    of the class, loose enough to hold with high probability (when it does not, the caller
+    sees too few candidates and falls back to the exact computation for that cell).
+    """
     k_classes = need.shape[0]
     dtype = np.result_type(pred_probs.dtype, sc.dtype)
     tau = np.full((k_classes, k_classes), np.inf, dtype=dtype)
@@ -113,51 +117,53 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
         cols = np.nonzero(need[k])[0]
         rows = groups.rows(k)
         n_k = len(rows)
-        sample = rows if n_k <= _SAMPLE_ROWS else rows[:: n_k // _SAMPLE_ROWS]
+        exact = n_k <= 2 * _SAMPLE_ROWS
+        sample = rows if exact else rows[:: n_k // _SAMPLE_ROWS]
         s = len(sample)
-        margins = np.asarray(pred_probs[sample])[:, cols] - sc[sample][:, None]
-        margins = np.sort(margins.T, axis=1)
+        margins = (np.asarray(pred_probs[sample]) - sc[sample][:, None])[:, cols].T
         n = need[k, cols]
-        if s == n_k:
+        if exact:
             rank = n
         else:
             expected = n * (s / n_k)
             rank = np.ceil(expected + 3 * np.sqrt(expected) + 4).astype(np.int64)
-        fits = rank <= s
+        fits = np.nonzero(rank <= s)[0]
         picked = np.full(len(cols), -np.inf, dtype=dtype)
-        picked[fits] = margins[np.nonzero(fits)[0], s - rank[fits]]
+        if len(fits):
+            deepest = int(rank[fits].max())
+            top = np.partition(margins[fits], s - deepest, axis=1)[:, s - deepest:]
+            top.sort(axis=1)
+            picked[fits] = top[np.arange(len(fits)), deepest - rank[fits]]
         tau[k, cols] = picked
     return tau
 
 
-def _margin_candidates(labels, pred_probs, sc, tau, chunk_size):
-    """Stream over pred_probs and keep (cell, margin, row) where margin >= tau[label, col]."""
+def _margin_candidates(labels, pred_probs, sc, row_max, tau, chunk_size):
+    """Keep (cell, margin, row) for every margin ``p[i, j] - p[i, label]`` >= tau[label, j].
+
+    ``row_max - sc`` bounds every margin of a row from above (rounding is monotone), so rows
+    below their class's smallest threshold are skipped without reading them.
+    """
     n, k = pred_probs.shape
+    lowest = tau.min(axis=1)
+    survivors = np.nonzero((row_max - sc) >= lowest[labels])[0]
     cells, values, rows = [], [], []
     step = block_rows(k, chunk_size)
-    active = np.isfinite(tau).any(axis=1)
-    for start in range(0, n, step):
-        lab = labels[start:start + step]
-        keep = np.nonzero(active[lab])[0]
-        if len(keep) == 0:
-            continue
-        block = np.asarray(pred_probs[start:start + step])
-        if len(keep) < len(lab):
-            block, lab = block[keep], lab[keep]
-        else:
-            keep = None
-        scb = sc[start:start + step] if keep is None else sc[start:start + step][keep]
-        margins = block - scb[:, None]
+    for start in range(0, len(survivors), step):
+        idx = survivors[start:start + step]
+        lab = labels[idx]
+        margins = np.asarray(pred_probs[idx])
+        margins -= sc[idx][:, None]
         r, c = np.nonzero(margins >= tau[lab])
         cells.append(lab[r] * k + c)
         values.append(margins[r, c])
-        rows.append((r if keep is None else keep[r]) + start)
+        rows.append(idx[r])
     if not cells:
         return (np.zeros(0, np.int64), np.zeros(0, tau.dtype), np.zeros(0, np.int64))
     return np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
 
 
-def _prune_by_noise_rate(labels, pred_probs, sc, groups: ClassGroups, pcm: np.ndarray,
+def _prune_by_noise_rate(labels, pred_probs, sc, row_max, groups: ClassGroups, pcm: np.ndarray,
                          eligible: np.ndarray, chunk_size) -> np.ndarray:
     k_classes = len(groups.counts)
     mask = np.zeros(len(labels), dtype=bool)
@@ -169,7 +175,7 @@ def _prune_by_noise_rate(labels, pred_probs, sc, groups: ClassGroups, pcm: np.nd
     if not need.any():
         return mask
     tau = _margin_cutoffs(pred_probs, sc, groups, need)
-    cells, values, rows = _margin_candidates(labels, pred_probs, sc, tau, chunk_size)
+    cells, values, rows = _margin_candidates(labels, pred_probs, sc, row_max, tau, chunk_size)
     selected, unresolved = top_n_per_cell(cells, values, need.ravel())
     mask[rows[selected]] = True
     for cell in unresolved:
@@ -178,6 +184,13 @@ def _prune_by_noise_rate(labels, pred_probs, sc, groups: ClassGroups, pcm: np.nd
         margin = pred_probs[rows_k, j] - pred_probs[rows_k, k]
         mask[rows_k[np.argsort(-margin)[: need[k, j]]]] = True
     return mask
+
+
+def _row_max(pred_probs, chunk_size) -> np.ndarray:
+    n, k = pred_probs.shape
+    step = block_rows(k, chunk_size)
+    return np.concatenate([np.asarray(pred_probs[s:s + step]).max(axis=1)
+                           for s in range(0, n, step)])
 
 
 def _row_argmax(pred_probs, chunk_size) -> np.ndarray:
@@ -278,11 +291,11 @@ def find_label_issues(
     groups = ClassGroups.from_labels(labels, k)
     sc = self_confidence(labels, pred_probs)
 
-    off_diagonal = None
+    off_diagonal = row_max = None
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
         thresholds = _thresholds_from_self_confidence(sc, groups)
         counted = confident_counts(labels, pred_probs, thresholds, chunk_size)
-        off_diagonal = counted.off_diagonal
+        off_diagonal, row_max = counted.off_diagonal, counted.row_max
         if confident_joint is None or filter_by == "confident_learning":
             cj = counted.confident_joint
             np.fill_diagonal(cj, cj.diagonal().clip(min=1))
@@ -319,14 +332,17 @@ def find_label_issues(
         if filter_by in ("prune_by_class", "both"):
             mask = _prune_by_class(sc, groups, pcm, eligible)
         if filter_by in ("prune_by_noise_rate", "both"):
-            by_rate = _prune_by_noise_rate(labels, pred_probs, sc, groups, pcm, eligible,
-                                           chunk_size)
+            if row_max is None:
+                row_max = _row_max(pred_probs, chunk_size)
+            by_rate = _prune_by_noise_rate(labels, pred_probs, sc, row_max, groups, pcm,
+                                           eligible, chunk_size)
             mask = by_rate if filter_by == "prune_by_noise_rate" else mask & by_rate
 
     if filter_by not in _LOW_SCORE:
         flagged = np.nonzero(mask)[0]
         if len(flagged):
-            close = predicted_matches_given(labels[flagged], np.asarray(pred_probs[flagged]))
+            close = predicted_matches_given(labels[flagged], np.array(pred_probs[flagged]),
+                                            copy=False)
             mask[flagged[close]] = False
 
     if return_indices_ranked_by is not None:

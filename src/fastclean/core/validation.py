@@ -140,7 +140,7 @@ def validate_pred_probs(
     step = block_rows(k, chunk_size)
     row_sums = np.empty(n, dtype=arr.dtype)
     for start in range(0, n, step):
-        block = arr[start:start + step]
+        block = np.asarray(arr[start:start + step])
         # NaN and +-inf propagate into the row sum, so one reduction covers all three checks.
         row_sums[start:start + step] = block.sum(axis=1)
         if block.min() < 0:
