@@ -70,6 +70,9 @@ def test_noisy_imagenette_refuses_unpublished_noise(tmp_path):
     root = make_imagenette_like(tmp_path, n_per_class=2, n_valid_per_class=0, n_classes=2)
     with pytest.raises(ValueError, match="1, 5, 25, 50"):
         load_dataset("noisy-imagenette", data_dir=root, noise_pct=10)
+    # Checked before looking for files: no download is started for a bad argument.
+    with pytest.raises(ValueError, match="1, 5, 25, 50"):
+        load_dataset("noisy-imagewoof", data_dir=tmp_path / "nothing-here", noise_pct=10)
 
 
 def test_column_arguments_are_refused_for_builtins_and_folders(tmp_path, image_writer):

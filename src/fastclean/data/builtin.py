@@ -88,6 +88,9 @@ def load_builtin(
             f"noise_pct: only noisy-imagenette and noisy-imagewoof have published noisy labels; "
             f"to add noise to {name!r}, use fastclean.noise.inject_noise"
         )
+    if spec.published_noise:
+        from .imagenette import check_noise_pct
+        noise_pct = check_noise_pct(noise_pct)  # before any file is looked for or downloaded
     root = None
     if spec.needs_files:
         from .sources import ensure_dataset_files

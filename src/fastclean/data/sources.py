@@ -14,13 +14,14 @@ structure instead (``train/`` and ``val/``, the label CSV, and one image per CSV
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .download import ChecksumError, ProgressFn, download_any, extract_tar
 
@@ -181,8 +182,30 @@ def _verify_archive(spec: RemoteArchive) -> Callable[[Path], None]:
     return verify
 
 
+@contextlib.contextmanager
+def _progress_bar(name: str) -> Iterator[ProgressFn]:
+    """A transient rich progress bar on stderr, fed by :func:`download`'s callback."""
+    from rich.console import Console
+    from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+    with Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"downloading {name}", total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
 def fetch_source(source: Source, root: Path, *, progress: ProgressFn | None = None) -> None:
-    """Download (and unpack) every part of ``source`` into ``root``, verifying each."""
+    """Download (and unpack) every part of ``source`` into ``root``, verifying each.
+
+    Without ``progress``, a progress bar is shown on stderr.
+    """
+    if progress is None:
+        with _progress_bar(source.name) as bar:
+            return fetch_source(source, root, progress=bar)
     for f in source.files:
         dest = root / f.dest
         if dest.is_file():
