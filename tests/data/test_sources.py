@@ -120,3 +120,42 @@ def test_cache_is_filled_from_the_mirror_then_loaded(served, tmp_path, monkeypat
     ds = load_dataset("covid-tweets", split="valid")
     assert len(ds) == 1000
     assert (cache_data_dir() / "covid_tweets" / "train.tsv").is_file()
+
+
+def _serve_archive(www: Path, tmp_path: Path, *, drop_one: bool) -> None:
+    import tarfile
+
+    from fastclean.data.synthetic import make_imagenette_like
+
+    top = make_imagenette_like(tmp_path / "src" / "imagenette2-160", n_per_class=2,
+                               n_valid_per_class=1, n_classes=3)
+    if drop_one:
+        next((top / "val").rglob("*.JPEG")).unlink()
+    with tarfile.open(www / "imagenette2-160.tgz", "w:gz") as tar:
+        tar.add(top, arcname="imagenette2-160")
+
+
+@pytest.mark.parametrize("drop_one", [False, True])
+def test_imagenette_archive_is_unpacked_into_the_cache_after_a_structure_check(
+        served, tmp_path, monkeypatch, drop_one):
+    import dataclasses
+
+    from fastclean.data import load_dataset, sources
+
+    base, www = served
+    _serve_archive(www, tmp_path, drop_one=drop_one)
+    spec = SOURCES["noisy-imagenette"]
+    local = dataclasses.replace(spec, archives=tuple(
+        dataclasses.replace(a, urls=(f"{base}/imagenette2-160.tgz",)) for a in spec.archives))
+    monkeypatch.setitem(sources.SOURCES, "noisy-imagenette", local)
+    monkeypatch.delenv("FASTCLEAN_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = cache_data_dir()
+    if drop_one:
+        with pytest.raises(ValueError, match="1 of 9 images listed.*missing"):
+            load_dataset("noisy-imagenette", noise_pct=25)
+        assert list(cache.iterdir()) == []
+    else:
+        ds = load_dataset("noisy-imagenette", noise_pct=25, split="all")
+        assert len(ds) == 9 and ds.root == (cache / "imagenette2-160").resolve()
+        assert sorted(p.name for p in cache.iterdir()) == ["imagenette2-160"]
