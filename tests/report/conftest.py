@@ -91,3 +91,19 @@ def digits_run(tmp_path_factory) -> Path:
 def tweets_run(tmp_path_factory, data_dir) -> Path:
     """A real run directory: 400 COVID tweets, 10 % injected noise, texts in the CSVs."""
     return write_run(tweets_result(data_dir), tmp_path_factory.mktemp("runs") / "tweets")
+
+
+def synthetic_result(n: int, n_classes: int = 10, *, noise: float = 0.2, seed: int = 0,
+                     classes: list[str] | None = None, **fields) -> FindResult:
+    """A synthetic run of ``n`` rows (for size/speed and escaping checks), truth known."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, n_classes, size=n)
+    alpha = np.full(n_classes, 0.3)
+    probs = rng.dirichlet(alpha, size=n)
+    probs[np.arange(n), truth] += 1.5  # the model mostly knows the true class
+    probs /= probs.sum(1, keepdims=True)
+    labels = _flip(truth, n_classes, noise, seed)
+    names = classes if classes is not None else [f"class {k}" for k in range(n_classes)]
+    result = find_from_probs(labels, probs, names)
+    result.settings.update({"model": "synthetic", "folds": 5})
+    return _with_truth(result, truth, dataset={"name": "synthetic", "modality": "array"}, **fields)
