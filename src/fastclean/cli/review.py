@@ -39,6 +39,8 @@ def streamlit_command(
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        "--server.runOnSave", "false",
+        "--client.toolbarMode", "minimal",
         "--", str(run_dir),
     ]
     for path in allow_pickle:

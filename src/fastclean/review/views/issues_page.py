@@ -108,7 +108,8 @@ def _show_labels(row: pd.Series, decision) -> None:
     given, suggested = st.columns(2)
     given.metric("Given label", str(row["given_label"]))
     suggested.metric("Suggested", str(row["suggested_label"]),
-                     f"{float(row['confidence']):.0%} confident", delta_color="off")
+                     f"{float(row['confidence']):.0%} confident", delta_color="off",
+                     delta_arrow="off")
     top = parse_top3(row["top3"])
     if top:
         st.dataframe(
@@ -130,7 +131,7 @@ def _actions(ctx: ReviewContext, row: pd.Series, queue: pd.DataFrame) -> None:
     a, k, d = st.columns(3)
     a.button(f"Accept {row['suggested_label']}", key="accept", shortcut="A", type="primary",
              on_click=_decide, args=(*args, "accept", str(row["suggested_label"])), width="stretch")
-    k.button("Keep given", key="keep", shortcut="K", on_click=_decide,
+    k.button("Keep", key="keep", help="Keep the given label", shortcut="K", on_click=_decide,
              args=(*args, "keep", None), width="stretch")
     d.button("Drop", key="drop", shortcut="D", on_click=_decide, args=(*args, "drop", None),
              width="stretch")

@@ -56,5 +56,5 @@ def render(ctx: ReviewContext) -> None:
         shape = tuple(ctx.run.images.shape[1:]) if ctx.run.images is not None else None
         result = predict(model, saved.kind, item, ctx.run.classes, image_shape=shape)
         st.metric("Predicted label", result.label, f"{result.confidence:.1%} confident",
-                  delta_color="off")
+                  delta_color="off", delta_arrow="off")
         st.dataframe(pd.DataFrame(result.top, columns=["class", "probability"]), hide_index=True)
