@@ -1,0 +1,206 @@
+"""Out-of-sample predicted probabilities: stratified K-fold, with a per-fold disk cache.
+
+Confident learning needs every example scored by a model that never trained on it. Each
+finished fold's predictions are written atomically under
+``<cache root>/folds/<key>/fold<i>of<k>.npy``, keyed by the inputs, the labels, the model
+configuration, the number of folds and the seed; a run killed at any point (even SIGKILL)
+resumes with the folds it had finished and gives exactly the result of an uninterrupted run,
+because fold ``i`` always trains with seed ``seed + i`` on the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .data.dataset import LabelledDataset
+from .models.base import Model, take_rows
+from .models.cache import array_digest, cache_root, digest, load_npy, save_npy
+from .models.registry import get_model
+
+FOLDS_VERSION = "1"
+
+
+def _check_dataset(dataset: LabelledDataset, argument: str) -> None:
+    if not isinstance(dataset, LabelledDataset):
+        raise TypeError(f"{argument}: expected a LabelledDataset, got {type(dataset).__name__}")
+    if len(dataset) == 0:
+        raise ValueError(f"{argument}: dataset {dataset.name!r} is empty")
+    labels = dataset.labels
+    if labels.min() < 0 or labels.max() >= dataset.n_classes:
+        raise ValueError(f"{argument}: labels must lie in [0, {dataset.n_classes}) "
+                         f"(the number of classes), found {labels.min()}..{labels.max()}")
+
+
+def stratified_folds(labels: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
+    """Held-out rows of each of ``folds`` stratified, shuffled folds (sorted indices)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return [np.sort(test) for _, test in skf.split(np.zeros(len(labels)), labels)]
+
+
+def _check_class_sizes(dataset: LabelledDataset, folds: int) -> None:
+    counts = np.bincount(dataset.labels, minlength=dataset.n_classes)
+    small = [(dataset.classes[k], int(c)) for k, c in enumerate(counts) if 0 < c < folds]
+    if small:
+        listed = ", ".join(f"{name!r} ({c})" for name, c in small)
+        raise ValueError(
+            f"folds: {folds}-fold cross-validation needs at least {folds} examples per class; "
+            f"too few for {listed}. Use fewer folds, or drop or merge these classes"
+        )
+    if np.count_nonzero(counts) < 2:
+        raise ValueError(f"dataset {dataset.name!r}: labels hold a single class; "
+                         "finding label issues needs at least two")
+
+
+def fold_cache_dir(dataset: LabelledDataset, model: Model, *, folds: int, seed: int,
+                   cache_dir: str | os.PathLike | None = None):
+    """The folder where :func:`cross_val_pred_probs` keeps the finished folds of this run."""
+    key = digest(FOLDS_VERSION, dataset.content_hash(), array_digest(dataset.labels),
+                 dataset.n_classes, model.cache_key, folds, seed)
+    return cache_root(cache_dir) / "folds" / key
+
+
+def cross_val_pred_probs(
+    dataset: LabelledDataset,
+    model: str | Model = "auto",
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> np.ndarray:
+    """Out-of-sample predicted probabilities for every example, by stratified K-fold.
+
+    Each example is scored by a model fitted on the other ``folds - 1`` folds. Finished folds
+    are cached on disk, so an interrupted run resumes where it stopped.
+
+    Parameters
+    ----------
+    dataset : LabelledDataset
+        Inputs and given labels.
+    model : str or Model
+        A name from :data:`fastclean.models.MODEL_NAMES` (``"auto"`` chooses by modality)
+        or a :class:`~fastclean.models.Model`.
+    folds : int
+        Number of folds, at least 2.
+    seed : int
+        Seeds the fold split and each fold's training (fold ``i`` uses ``seed + i``).
+    cache_dir : path, optional
+        Cache root for features and folds (default ``$FASTCLEAN_CACHE`` or
+        ``~/.cache/fastclean``).
+    progress : bool
+        Show rich progress bars for feature extraction and folds.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, K)
+        Row ``i`` is the held-out probability of each class for example ``i``; K is
+        ``dataset.n_classes``.
+
+    Raises
+    ------
+    ValueError
+        ``folds`` < 2 or larger than the dataset, an empty or single-class dataset, labels out
+        of range, or a class with fewer than ``folds`` examples (named in the message).
+    TypeError
+        ``dataset`` is not a LabelledDataset.
+
+    Examples
+    --------
+    >>> probs = cross_val_pred_probs(dataset, "cnn", folds=5, seed=0)  # doctest: +SKIP
+    """
+    _check_dataset(dataset, "dataset")
+    if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)) or folds < 2:
+        raise ValueError(f"folds: expected an int >= 2, got {folds!r}")
+    if folds > len(dataset):
+        raise ValueError(f"folds: {folds} folds need at least {folds} examples, "
+                         f"dataset {dataset.name!r} has {len(dataset)}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected a non-negative int, got {seed!r}")
+    _check_class_sizes(dataset, folds)
+    model = get_model(model, dataset)
+
+    held_out = stratified_folds(dataset.labels, folds, seed)
+    where = fold_cache_dir(dataset, model, folds=folds, seed=seed, cache_dir=cache_dir)
+    n_classes = dataset.n_classes
+    pred_probs = np.full((len(dataset), n_classes), np.nan)
+    todo = []
+    for i, rows in enumerate(held_out):
+        cached = load_npy(where / f"fold{i}of{folds}.npy")
+        if cached is not None and cached.shape == (len(rows), n_classes):
+            pred_probs[rows] = cached
+        else:
+            todo.append(i)
+    if todo:
+        inputs = model.prepare(dataset, cache_dir=cache_dir, progress=progress)
+        from .models.features import progress_bar
+
+        with progress_bar(f"{model.name}: {folds}-fold cross-validation", folds, progress) as advance:
+            advance(folds - len(todo))
+            for i in todo:
+                test = held_out[i]
+                train = np.setdiff1d(np.arange(len(dataset)), test, assume_unique=True)
+                model.fit(take_rows(inputs, train), dataset.labels[train], n_classes=n_classes,
+                          seed=int(seed) + i)
+                probs = _normalise(model.predict_proba(take_rows(inputs, test)), model.name)
+                save_npy(where / f"fold{i}of{folds}.npy", probs)
+                pred_probs[test] = probs
+                advance(1)
+    return pred_probs
+
+
+def fit_predict_split(
+    train: LabelledDataset,
+    test: LabelledDataset,
+    model: str | Model = "auto",
+    *,
+    seed: int = 0,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> np.ndarray:
+    """Fit on ``train`` and return predicted probabilities for ``test``.
+
+    For datasets with a training split (covid tweets: fit on train + valid, score test), this
+    scores the test set out of sample with all the training data.
+
+    Parameters
+    ----------
+    train, test : LabelledDataset
+        Must have the same ``classes``.
+    model : str or Model
+        As in :func:`cross_val_pred_probs`; ``"auto"`` chooses from ``train``.
+    seed : int
+    cache_dir : path, optional
+    progress : bool
+
+    Returns
+    -------
+    ndarray of float64, shape (len(test), K)
+
+    Raises
+    ------
+    ValueError
+        Empty datasets, different class lists, or a single class in ``train``.
+    """
+    _check_dataset(train, "train")
+    _check_dataset(test, "test")
+    if list(train.classes) != list(test.classes):
+        raise ValueError("test: its classes differ from train's "
+                         f"({list(test.classes)[:5]} vs {list(train.classes)[:5]})")
+    if len(np.unique(train.labels)) < 2:
+        raise ValueError(f"train: dataset {train.name!r} holds a single class")
+    model = get_model(model, train)
+    x_train = model.prepare(train, cache_dir=cache_dir, progress=progress)
+    x_test = model.prepare(test, cache_dir=cache_dir, progress=progress)
+    model.fit(x_train, train.labels, n_classes=train.n_classes, seed=seed)
+    return _normalise(model.predict_proba(x_test), model.name)
+
+
+def _normalise(probs: np.ndarray, name: str) -> np.ndarray:
+    probs = np.asarray(probs, dtype=np.float64)
+    if not np.isfinite(probs).all():
+        raise RuntimeError(f"model {name} produced non-finite probabilities")
+    return probs / probs.sum(axis=1, keepdims=True)

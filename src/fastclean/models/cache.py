@@ -1,0 +1,65 @@
+"""Where fastclean keeps what it can recompute: features and finished cross-validation folds.
+
+Everything is written through a temporary file and an atomic rename, so a process killed at
+any moment leaves either the whole file or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import atomic_write_bytes
+
+#: Environment variable that moves the cache root (default ``~/.cache/fastclean``).
+CACHE_ENV = "FASTCLEAN_CACHE"
+
+
+def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
+    """Return the cache root: ``cache_dir``, else ``$FASTCLEAN_CACHE``, else ``~/.cache/fastclean``.
+
+    Features live under ``<root>/features`` and cross-validation folds under ``<root>/folds``.
+    """
+    if cache_dir is not None:
+        return Path(cache_dir).expanduser()
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".cache" / "fastclean"
+
+
+def digest(*parts: object) -> str:
+    """A short, stable hex digest of ``parts`` (their ``str``), used as a cache key."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def array_digest(array: np.ndarray) -> str:
+    """A short digest of an array's dtype, shape and bytes."""
+    array = np.ascontiguousarray(array)
+    h = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
+    h.update(array.tobytes())
+    return h.hexdigest()[:24]
+
+
+def save_npy(path: Path, array: np.ndarray) -> None:
+    """Write ``array`` to ``path`` (``.npy``) atomically, creating parent folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    np.save(buf, np.asarray(array), allow_pickle=False)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def load_npy(path: Path) -> np.ndarray | None:
+    """Read an ``.npy`` written by :func:`save_npy`; ``None`` if absent or unreadable."""
+    try:
+        return np.load(path, allow_pickle=False)
+    except (FileNotFoundError, ValueError, OSError, EOFError):
+        return None

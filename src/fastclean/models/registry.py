@@ -1,0 +1,138 @@
+"""Model names → models, and the ``auto`` choice by modality."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..data.dataset import LabelledDataset
+from .base import Model
+
+#: Largest side of in-memory images that ``auto`` hands to the small CNN.
+SMALL_IMAGE_MAX_SIDE = 64
+
+
+def _cnn() -> Model:
+    from .cnn import SmallCNN
+
+    return SmallCNN()
+
+
+def _efficientnet() -> Model:
+    from .feature_model import FeatureModel
+    from .image_features import EfficientNetLite0Extractor
+
+    return FeatureModel("efficientnet-lite0", EfficientNetLite0Extractor())
+
+
+def _resnet(depth: int) -> Callable[[], Model]:
+    def make() -> Model:
+        from .feature_model import FeatureModel
+        from .image_features import ResNetExtractor
+
+        return FeatureModel(f"resnet{depth}", ResNetExtractor(depth))
+
+    return make
+
+
+def _tfidf() -> Model:
+    from .tfidf import TfidfLogReg
+
+    return TfidfLogReg()
+
+
+def _minilm() -> Model:
+    from .feature_model import FeatureModel
+    from .heads import LogisticRegressionHead
+    from .text_features import MiniLMExtractor
+
+    return FeatureModel("minilm-logreg", MiniLMExtractor(), LogisticRegressionHead(C=0.1))
+
+
+def _minilm_tfidf() -> Model:
+    from .ensemble import MeanEnsemble
+
+    return MeanEnsemble("minilm+tfidf", [_minilm(), _tfidf()])
+
+
+def _logreg() -> Model:
+    from sklearn.linear_model import LogisticRegression
+
+    from .sklearn_model import SklearnModel
+
+    return SklearnModel(LogisticRegression(max_iter=1000), name="logreg")
+
+
+#: Every name ``get_model`` accepts besides ``auto`` (and ``sklearn``, Python API only).
+MODELS: dict[str, Callable[[], Model]] = {
+    "cnn": _cnn,
+    "efficientnet-lite0": _efficientnet,
+    "resnet18": _resnet(18),
+    "resnet34": _resnet(34),
+    "tfidf-logreg": _tfidf,
+    "minilm-logreg": _minilm,
+    "minilm+tfidf": _minilm_tfidf,
+    "logreg": _logreg,
+}
+MODEL_NAMES = ("auto", *MODELS)
+
+#: What ``auto`` picks for text: measured on covid-tweets (benchmarks/RESULTS.md).
+AUTO_TEXT_MODEL = "minilm+tfidf"
+
+
+def auto_model_name(dataset: LabelledDataset) -> str:
+    """Choose a model for ``dataset`` from its modality.
+
+    - small in-memory images (side ≤ 64 px, e.g. MNIST, digits) → ``"cnn"``;
+    - other images (photos on disk, large in-memory images) → ``"efficientnet-lite0"``;
+    - text → :data:`AUTO_TEXT_MODEL`;
+    - ready-made feature vectors (``modality="array"``) → ``"logreg"``.
+    """
+    if dataset.modality == "image":
+        if dataset.images is not None and max(dataset.images.shape[1:3]) <= SMALL_IMAGE_MAX_SIDE:
+            return "cnn"
+        return "efficientnet-lite0"
+    if dataset.modality == "text":
+        return AUTO_TEXT_MODEL
+    if dataset.modality == "array":
+        return "logreg"
+    raise ValueError(f"dataset {dataset.name!r}: unknown modality {dataset.modality!r}")
+
+
+def get_model(name: str | Model, dataset: LabelledDataset | None = None, **kwargs) -> Model:
+    """Return a fresh model by name; ``"auto"`` chooses from ``dataset`` (see :func:`auto_model_name`).
+
+    Parameters
+    ----------
+    name : str or Model
+        One of :data:`MODEL_NAMES`, ``"sklearn"`` (pass ``estimator=``), or a ready
+        :class:`Model` (returned as is).
+    dataset : LabelledDataset, optional
+        Needed for ``"auto"``.
+    **kwargs
+        ``estimator`` for ``"sklearn"``.
+
+    Raises
+    ------
+    ValueError
+        Unknown name, or ``"auto"`` without a dataset.
+
+    Examples
+    --------
+    >>> get_model("tfidf-logreg").name
+    'tfidf-logreg'
+    """
+    if isinstance(name, Model):
+        return name
+    if name == "sklearn":
+        if "estimator" not in kwargs:
+            raise ValueError("model 'sklearn' needs estimator=<a scikit-learn classifier>")
+        from .sklearn_model import SklearnModel
+
+        return SklearnModel(kwargs["estimator"])
+    if name == "auto":
+        if dataset is None:
+            raise ValueError("model 'auto' needs the dataset to choose from")
+        name = auto_model_name(dataset)
+    if name not in MODELS:
+        raise ValueError(f"model: unknown name {name!r}; choose one of {', '.join(MODEL_NAMES)}")
+    return MODELS[name]()
