@@ -194,7 +194,8 @@ def precision_recall_at_rank(is_noisy_ranked: np.ndarray, n_actual_noisy: int) -
     ax.set_ylabel("score")
     ax.grid(alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=9, frameon=False, loc="center right")
+    if len(hits):
+        ax.legend(fontsize=9, frameon=False, loc="center right")
     return to_data_uri(fig)
 
 
@@ -227,21 +228,26 @@ def bench_plot(
         ax.set_axis_off()
     for ax, (panel, values) in zip(axes, metrics.items()):
         values = np.asarray(values, dtype=float)
-        drawn = False
-        for color, name in zip(colors, names):
+        drawn = []
+        for i, (color, name) in enumerate(zip(colors, names)):
             rows = (series == name) & ~np.isnan(values)
             if not rows.any():
                 continue
             levels = np.unique(noise_pct[rows])
             med = [np.median(values[rows & (noise_pct == lv)]) for lv in levels]
-            ax.plot(levels, med, marker="o", color=color, label=_short(str(name), 28))
-            drawn = True
-        if not drawn:
+            # Marker and dash vary too, so series with equal values stay distinguishable.
+            ax.plot(levels, med, marker="osD^v<>"[i % 7], linestyle=("-", "--", ":", "-.")[i % 4],
+                    color=color, label=_short(str(name), 28), alpha=0.9)
+            drawn += med
+        if drawn:
+            lo, hi = float(np.min(drawn)), float(np.max(drawn))
+            pad = max(0.02, 0.1 * (hi - lo))
+            ax.set_ylim(max(0.0, lo - pad), min(1.02, hi + pad) if hi <= 1 else hi + pad)
+        else:
             ax.text(0.5, 0.5, "no values", ha="center", va="center", transform=ax.transAxes,
                     color="#5b6475")
         ax.set_title(panel, fontsize=10)
         ax.set_xlabel("noise (%)")
-        ax.set_ylim(0, 1.03)
         ax.grid(alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
     handles, labels = [], []
