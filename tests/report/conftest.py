@@ -107,3 +107,25 @@ def synthetic_result(n: int, n_classes: int = 10, *, noise: float = 0.2, seed: i
     result = find_from_probs(labels, probs, names)
     result.settings.update({"model": "synthetic", "folds": 5})
     return _with_truth(result, truth, dataset={"name": "synthetic", "modality": "array"}, **fields)
+
+
+def bench_rows(seed: int = 0) -> list[dict]:
+    """Rows shaped like ``fastclean bench``'s results.csv: a 0 % reference, then per noise level
+    a baseline row (no filter_by) and one row per (filter_by, CL strategy), detection repeated."""
+    rng = np.random.default_rng(seed)
+    rows = [dict(dataset="digits", noise_pct=0, loss="ce", filter_by="", strategy="baseline",
+                 n_train=1437, n_actual_noisy=0, clean_val_accuracy=0.96, seconds=2.0)]
+    for noise in (1, 5, 25, 50):
+        n_noisy = int(14.37 * noise)
+        rows.append(dict(dataset="digits", noise_pct=noise, loss="ce", filter_by="",
+                         strategy="baseline", n_train=1437, n_actual_noisy=n_noisy,
+                         clean_val_accuracy=0.96 - noise / 120, seconds=2.0))
+        for filter_by, p in (("both", 0.95), ("prune_by_noise_rate", 0.9)):
+            det = dict(n_flagged=int(n_noisy * 1.05), precision=p - noise / 300,
+                       recall=0.85 - noise / 500, f1=0.85 - noise / 400)
+            for strategy, gain in (("prune", 0.02), ("label-smoothing", 0.005), ("pseudo-label", 0.03)):
+                acc = 0.96 - noise / 120 + gain * noise / 25 + rng.normal(0, 0.003)
+                rows.append(dict(dataset="digits", noise_pct=noise, loss="ce", filter_by=filter_by,
+                                 strategy=strategy, n_train=1437, n_actual_noisy=n_noisy,
+                                 clean_val_accuracy=acc, seconds=2.5, n_kept=1437 - n_noisy, **det))
+    return rows

@@ -66,8 +66,10 @@ def test_bench_plot_has_one_panel_per_metric_and_skips_missing_values():
     series = ["baseline", "prune"] * 3
     acc = np.array([0.9, 0.92, 0.8, 0.88, 0.6, 0.8])
     f1 = np.array([np.nan, 0.9, np.nan, 0.85, np.nan, 0.7])
-    one = _png(plots.bench_plot(noise, series, {"accuracy": acc}, title="digits"))
-    four = _png(plots.bench_plot(noise, series, {"a": acc, "b": f1, "c": f1, "d": acc}, title="d"))
+    one = _png(plots.bench_plot(noise, {"accuracy": (acc, series)}, title="digits"))
+    four = _png(plots.bench_plot(
+        noise, {"a": (acc, series), "b": (f1, series), "c": (f1, ["both"] * 6), "d": (acc, series)},
+        title="d"))
     assert four.height > 1.5 * one.height
-    empty = _png(plots.bench_plot(noise, series, {"f1": np.full(6, np.nan)}, title="none"))
+    empty = _png(plots.bench_plot(noise, {"f1": (np.full(6, np.nan), series)}, title="none"))
     assert empty.width > 0

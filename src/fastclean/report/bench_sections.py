@@ -78,29 +78,30 @@ def _overview(results: Any) -> str:
     ) + "</div>"
 
 
-def _series_names(rows: Any) -> list[str]:
-    """Name each row's line: the strategy, plus loss / filter_by where those vary."""
-    varying = [c for c in ("loss", "filter_by") if rows[c].nunique() > 1]
-    names = rows["strategy"].astype(str)
-    for col in varying:
-        names = names + " · " + rows[col].astype(str)
-    return names.tolist()
+def _series_names(rows: Any, columns: tuple[str, ...]) -> list[str]:
+    """Name each row's line from ``columns``, keeping only those that vary within ``rows``."""
+    varying = [c for c in columns if rows[c].nunique() > 1] or list(columns[:1])
+    parts = rows[varying].astype(str).to_numpy()
+    return [" · ".join(p for p in row if p) or "–" for row in parts]
 
 
 def _dataset_plot(name: str, rows: Any) -> str:
-    uri = plots.bench_plot(
-        rows["noise_pct"].to_numpy(),
-        _series_names(rows),
-        {panel: rows[col].to_numpy() for panel, col in _PANELS.items()},
-        title=str(name),
-    )
-    return figure(uri, f"benchmark {name}", "Medians over repeated rows (seeds) of the same setting.")
+    # Detection depends on how pred_probs were made (loss) and on filter_by, not on the
+    # training strategy that used the flags; accuracy depends on all three.
+    detection = _series_names(rows, ("filter_by", "loss"))
+    training = _series_names(rows, ("strategy", "loss", "filter_by"))
+    panels = {panel: (rows[col].to_numpy(), training if col == "clean_val_accuracy" else detection)
+              for panel, col in _PANELS.items()}
+    uri = plots.bench_plot(rows["noise_pct"].to_numpy(), panels, title=str(name))
+    return figure(uri, f"benchmark {name}",
+                  "Detection lines: one per filter_by (and loss); accuracy lines: one per strategy. "
+                  "Medians over repeated rows of the same setting.")
 
 
 def _results_table(results: Any) -> str:
     ordered = results.sort_values(["dataset", "noise_pct", "strategy", "loss", "filter_by"],
                                   kind="stable")
-    cols = list(RESULT_COLUMNS)
+    cols = list(RESULT_COLUMNS) + [c for c in results.columns if c not in RESULT_COLUMNS]
     rows = [[_cell(v) for v in r] for r in ordered[cols].itertuples(index=False, name=None)]
     return f'<div class="scroll">{table(cols, rows)}</div>'
 

@@ -200,44 +200,45 @@ def precision_recall_at_rank(is_noisy_ranked: np.ndarray, n_actual_noisy: int) -
 
 
 def bench_plot(
-    noise_pct: np.ndarray, series: Sequence[str], metrics: dict[str, np.ndarray], title: str
+    noise_pct: np.ndarray, panels: dict[str, tuple[np.ndarray, Sequence[str]]], title: str
 ) -> str:
-    """One panel per metric against noise level, one line per series (strategy).
+    """One panel per metric against noise level, one line per series in each panel.
 
     Parameters
     ----------
     noise_pct : ndarray
         Noise level (percent) of each row.
-    series : sequence of str
-        Series (strategy) name of each row.
-    metrics : dict of str to ndarray
-        Panel title -> metric value of each row; NaN values are left out. Rows that share
-        a series and a noise level are summarised by their median.
+    panels : dict of str to (values, series)
+        Panel title -> the metric value of each row (NaN values are left out) and the name of
+        the line each row belongs to. Rows that share a line and a noise level are summarised
+        by their median. A series name has the same colour in every panel.
     title : str
         Figure title (the dataset).
     """
     noise_pct = np.asarray(noise_pct, dtype=float)
-    series = np.asarray(series, dtype=object)
-    names = list(dict.fromkeys(series.tolist()))
-    colors = _qualitative(len(names))
-    ncols = min(len(metrics), 2)
-    nrows = -(-len(metrics) // ncols)
-    fig = _new_figure(4.2 * ncols + 2.2, 3.0 * nrows + 0.4)
+    all_names = list(dict.fromkeys(str(n) for _, names in panels.values() for n in names))
+    style = {n: i for i, n in enumerate(all_names)}
+    colors = _qualitative(len(all_names))
+    ncols = min(len(panels), 2)
+    nrows = -(-len(panels) // ncols)
+    fig = _new_figure(4.2 * ncols + 2.6, 3.0 * nrows + 0.4)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax in axes[len(metrics):]:
+    for ax in axes[len(panels):]:
         ax.set_axis_off()
-    for ax, (panel, values) in zip(axes, metrics.items()):
+    for ax, (panel, (values, names)) in zip(axes, panels.items()):
         values = np.asarray(values, dtype=float)
+        series = np.asarray([str(n) for n in names], dtype=object)
         drawn = []
-        for i, (color, name) in enumerate(zip(colors, names)):
+        for name in dict.fromkeys(series.tolist()):
             rows = (series == name) & ~np.isnan(values)
             if not rows.any():
                 continue
             levels = np.unique(noise_pct[rows])
             med = [np.median(values[rows & (noise_pct == lv)]) for lv in levels]
+            i = style[name]
             # Marker and dash vary too, so series with equal values stay distinguishable.
             ax.plot(levels, med, marker="osD^v<>"[i % 7], linestyle=("-", "--", ":", "-.")[i % 4],
-                    color=color, label=_short(str(name), 28), alpha=0.9)
+                    color=colors[i], label=_short(name, 30), alpha=0.9)
             drawn += med
         if drawn:
             lo, hi = float(np.min(drawn)), float(np.max(drawn))
