@@ -160,7 +160,7 @@ def prepare_data(dataset: str | os.PathLike | LabelledDataset, *, noise_pct: flo
         from ..data import load_dataset
 
         full = load_dataset(dataset, data_dir=data_dir, split="all",
-                            noise_pct=noise_pct if published else None, **(load_kwargs or {}))
+                            noise_pct=(noise_pct or None) if published else None, **(load_kwargs or {}))
     true_full = full.true_labels if full.true_labels is not None else full.labels
     valid_rows = np.flatnonzero(full.splits == "valid")
     if len(valid_rows):
@@ -269,16 +269,12 @@ def accuracy(probs: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(np.asarray(probs).argmax(axis=1) == np.asarray(labels)))
 
 
-def detection_scores(flagged: np.ndarray, is_noisy: np.ndarray) -> dict[str, float | None]:
-    """Precision, recall and F1 of ``flagged`` against the known noise (``None`` if undefined)."""
-    flagged = np.asarray(flagged, dtype=bool)
-    is_noisy = np.asarray(is_noisy, dtype=bool)
-    tp = int(np.sum(flagged & is_noisy))
-    precision = tp / flagged.sum() if flagged.any() else None
-    recall = tp / is_noisy.sum() if is_noisy.any() else None
-    f1 = (2 * precision * recall / (precision + recall)
-          if precision and recall else (0.0 if precision is not None and recall is not None else None))
-    return {"precision": precision, "recall": recall, "f1": f1}
+def detection_scores(flagged: np.ndarray, is_noisy: np.ndarray) -> dict[str, float]:
+    """Precision, recall and F1 of ``flagged`` against the known noise (see :mod:`fastclean.core`)."""
+    from .. import core
+
+    scores = core.detection_scores(flagged, is_noisy)
+    return {key: float(scores[key]) for key in ("precision", "recall", "f1")}
 
 
 @dataclass
@@ -297,6 +293,7 @@ class TrainConfig:
     folds: int = 3
     max_train: int | None = None
     data_dir: str | None = None
+    load_kwargs: dict[str, Any] = field(default_factory=dict)  # label_col, text_col, …
     learner: LearnerSpec = field(default_factory=LearnerSpec)
 
     def check(self) -> "TrainConfig":
@@ -350,7 +347,8 @@ def run_training(config: TrainConfig, *, dataset: LabelledDataset | None = None,
     t0 = time.perf_counter()
     data = prepare_data(dataset if dataset is not None else config.dataset,
                         noise_pct=config.noise_pct, noise_type=config.noise_type, seed=config.seed,
-                        data_dir=config.data_dir, max_train=config.max_train)
+                        data_dir=config.data_dir, max_train=config.max_train,
+                        load_kwargs=config.load_kwargs)
     train = with_inputs(data.train, cache_dir=cache_dir)
     valid = with_inputs(data.valid, cache_dir=cache_dir)
     spec = config.learner.resolved(train)
