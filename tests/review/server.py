@@ -86,6 +86,7 @@ def browser_page(width: int = 1400, height: int = 1000):
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished a script run (no 'Running...' status widget)."""
     page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_timeout(500)  # give a rerun triggered just before time to start
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
     )

@@ -45,13 +45,14 @@ def render(ctx: ReviewContext) -> None:
 
 
 def _with_class_names(frame: pd.DataFrame, classes: list[str]) -> pd.DataFrame:
-    """Replace class-index columns (``Class Index``, ``Class Index A``...) by class names."""
+    """Show class names, not indices: name columns are kept (or made), index columns dropped."""
     frame = frame.copy()
-    for column in list(frame.columns):
-        lowered = str(column).lower().replace("_", " ")
-        if "class" in lowered and "index" in lowered and pd.api.types.is_integer_dtype(frame[column]):
-            frame[column.replace("Index", "Name").replace("index", "name")] = [
-                classes[int(i)] if 0 <= int(i) < len(classes) else str(i) for i in frame[column]
-            ]
-            frame = frame.drop(columns=[column])
-    return frame
+    for column in [c for c in frame.columns if str(c).endswith("index")]:
+        name_column = str(column)[: -len("index")].rstrip("_ ")
+        if name_column not in frame.columns and pd.api.types.is_integer_dtype(frame[column]):
+            frame[name_column] = [classes[int(i)] if 0 <= int(i) < len(classes) else str(i)
+                                  for i in frame[column]]
+        frame = frame.drop(columns=[column])
+    names = [c for c in frame.columns if str(c).startswith("class")]
+    frame = frame[names + [c for c in frame.columns if c not in names]]
+    return frame.rename(columns=lambda c: str(c).replace("_", " "))

@@ -37,7 +37,7 @@ def render(ctx: ReviewContext) -> None:
     position = _current_position(queue)
     row = queue.iloc[position]
     st.caption(f"Example {position + 1} of {len(queue)} in this queue · {KEYS_HELP}")
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         _show_input(ctx, row)
     with right:
@@ -105,11 +105,8 @@ def _show_input(ctx: ReviewContext, row: pd.Series) -> None:
 def _show_labels(row: pd.Series, decision) -> None:
     split = f" · {row['split']}" if str(row.get("split", "")) else ""
     st.markdown(f"**#{int(row['rank'])}** · id `{row['id']}`{split}")
-    given, suggested = st.columns(2)
-    given.metric("Given label", str(row["given_label"]))
-    suggested.metric("Suggested", str(row["suggested_label"]),
-                     f"{float(row['confidence']):.0%} confident", delta_color="off",
-                     delta_arrow="off")
+    st.markdown(_labels_html(str(row["given_label"]), str(row["suggested_label"]),
+                             float(row["confidence"])), unsafe_allow_html=True)
     top = parse_top3(row["top3"])
     if top:
         st.dataframe(
@@ -125,12 +122,25 @@ def _show_labels(row: pd.Series, decision) -> None:
         st.info(f"Decided: **{decision.action}** → {final}")
 
 
+def _labels_html(given: str, suggested: str, confidence: float) -> str:
+    """Given vs suggested label, large; long class names wrap instead of being cut."""
+    box = ('<div style="flex:1;min-width:0"><div style="font-size:0.85rem;opacity:0.7">{title}</div>'
+           '<div style="font-size:1.6rem;font-weight:600;overflow-wrap:anywhere;color:{color}">'
+           '{label}</div>{note}</div>')
+    given_box = box.format(title="Given label", color="inherit", label=html.escape(given), note="")
+    suggested_box = box.format(
+        title="Suggested", color="#1a7f37", label=html.escape(suggested),
+        note=f'<div style="font-size:0.85rem">{confidence:.0%} confident</div>')
+    return (f'<div class="fastclean-labels" style="display:flex;gap:1rem;margin-bottom:0.8rem">'
+            f"{given_box}{suggested_box}</div>")
+
+
 def _actions(ctx: ReviewContext, row: pd.Series, queue: pd.DataFrame) -> None:
     index = int(row["index"])
     args = (ctx, row)
     a, k, d = st.columns(3)
-    a.button(f"Accept {row['suggested_label']}", key="accept", shortcut="A", type="primary",
-             on_click=_decide, args=(*args, "accept", str(row["suggested_label"])), width="stretch")
+    a.button("Accept", key="accept", help=f"Accept the suggested label {row['suggested_label']}",
+             shortcut="A", type="primary", on_click=_decide, args=(*args, "accept", str(row["suggested_label"])), width="stretch")
     k.button("Keep", key="keep", help="Keep the given label", shortcut="K", on_click=_decide,
              args=(*args, "keep", None), width="stretch")
     d.button("Drop", key="drop", shortcut="D", on_click=_decide, args=(*args, "drop", None),
