@@ -13,6 +13,7 @@ import streamlit as st
 
 from ..context import ReviewContext
 from ..media import example_image, parse_top3
+from .widgets import probability_table
 
 KEYS_HELP = (
     "Keys: **A** accept suggestion · **K** keep given · **D** drop · **L** relabel to the chosen "
@@ -109,13 +110,7 @@ def _show_labels(row: pd.Series, decision) -> None:
                              float(row["confidence"])), unsafe_allow_html=True)
     top = parse_top3(row["top3"])
     if top:
-        st.dataframe(
-            pd.DataFrame(top, columns=["class", "probability"]),
-            hide_index=True,
-            column_config={"probability": st.column_config.ProgressColumn(
-                "probability", min_value=0.0, max_value=1.0, format="%.3f")},
-            width="stretch",
-        )
+        probability_table(top)
     st.caption(f"label quality {float(row['label_quality']):.3f} (lower is more suspicious)")
     if decision is not None:
         final = decision.final_label if decision.final_label is not None else "—"

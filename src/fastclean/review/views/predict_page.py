@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from ..context import ReviewContext
 from ..predict import MODEL_DIR, MODEL_FILES, SavedModel, find_saved_model, load_saved_model, predict
+from .widgets import probability_table
 
 
 @st.cache_resource(show_spinner="Loading the model...")
@@ -57,4 +57,4 @@ def render(ctx: ReviewContext) -> None:
         result = predict(model, saved.kind, item, ctx.run.classes, image_shape=shape)
         st.metric("Predicted label", result.label, f"{result.confidence:.1%} confident",
                   delta_color="off", delta_arrow="off")
-        st.dataframe(pd.DataFrame(result.top, columns=["class", "probability"]), hide_index=True)
+        probability_table(result.top)
