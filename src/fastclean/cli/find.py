@@ -61,7 +61,8 @@ def find(
         False, "--renormalize", help="Divide each pred_probs row by its sum instead of rejecting it."
     ),
     data_dir: Optional[Path] = typer.Option(
-        None, "--data-dir", envvar="FASTCLEAN_DATA", help="Local copies of the built-in datasets."
+        None, "--data-dir", help="Local copies of the built-in datasets (default: $FASTCLEAN_DATA, "
+        "then ~/.cache/fastclean/data, downloading when missing)."
     ),
     split: Split = typer.Option(Split.train, "--split", help="Which split to search."),
     noise: Optional[float] = typer.Option(
