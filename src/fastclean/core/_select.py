@@ -38,6 +38,21 @@ def smallest_n(values: np.ndarray, n: int) -> np.ndarray:
     return mask
 
 
+def _order_by_cell_then_value(cells: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Permutation sorting by cell, then by ascending value (order among equal values free)."""
+    if values.dtype == np.float32 and cells.max(initial=0) < 1 << 31:
+        # One sort of a packed key: the cell in the high bits, the float's bits mapped to an
+        # order-preserving unsigned integer in the low bits.
+        bits = values.view(np.uint32)
+        ordered = np.where(bits >> 31 == 1, ~bits, bits | np.uint32(1 << 31)).astype(np.uint64)
+        return np.argsort((cells.astype(np.uint64) << np.uint64(32)) | ordered)
+    by_value = np.argsort(values)
+    key = cells[by_value]
+    if cells.max(initial=0) < 1 << 16:
+        key = key.astype(np.uint16)  # lets the stable sort use radix sort
+    return by_value[np.argsort(key, kind="stable")]
+
+
 def top_n_per_cell(cells: np.ndarray, values: np.ndarray, need: np.ndarray):
     """For candidate entries grouped by cell, find each cell's n largest values.
 
@@ -63,13 +78,12 @@ def top_n_per_cell(cells: np.ndarray, values: np.ndarray, need: np.ndarray):
     short = (need > 0) & (count < need)
     if len(cells) == 0:
         return np.zeros(0, dtype=bool), np.nonzero(short)[0]
-    order = np.lexsort((-values, cells))
-    starts = np.zeros(n_cells + 1, dtype=np.int64)
-    np.cumsum(count, out=starts[1:])
+    order = _order_by_cell_then_value(cells, values)
+    ends = np.cumsum(count)
     ok = (need > 0) & ~short
     cut = np.full(n_cells, np.inf, dtype=values.dtype)
     ok_cells = np.nonzero(ok)[0]
-    cut[ok_cells] = values[order[starts[ok_cells] + need[ok_cells] - 1]]
+    cut[ok_cells] = values[order[ends[ok_cells] - need[ok_cells]]]
     at_least_cut = values >= cut[cells]
     n_at_least = np.bincount(cells[at_least_cut], minlength=n_cells)
     straddle = ok & (n_at_least > need)

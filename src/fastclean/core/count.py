@@ -112,12 +112,13 @@ class ConfidentCounts:
 
     ``confident_joint`` is the raw count matrix (diagonal not yet floored at 1),
     ``off_diagonal`` the ascending indices of examples counted off the diagonal, and
-    ``row_max`` the largest probability of every row.
+    ``row_max`` / ``row_argmax`` the largest probability of every row and its (first) column.
     """
 
     confident_joint: np.ndarray
     off_diagonal: np.ndarray
     row_max: np.ndarray
+    row_argmax: np.ndarray
 
 
 def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.ndarray,
@@ -134,28 +135,36 @@ def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.
     counts = np.zeros(k * k, dtype=np.int64)
     off_diag = []
     row_max = np.empty(n, dtype=pred_probs.dtype)
+    row_argmax = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
     step = block_rows(k, chunk_size)
     for start in range(0, n, step):
         block = np.asarray(pred_probs[start:start + step])
         lab = labels[start:start + step]
         guess = block.argmax(axis=1)
-        top = block[np.arange(len(block)), guess]
+        row_argmax[start:start + step] = guess
+        top = np.take_along_axis(block, guess[:, None], axis=1)[:, 0]
         row_max[start:start + step] = top
         counted = top >= cutoffs[guess]
         unsure = np.nonzero(~counted)[0]
         if len(unsure):
-            confident = block[unsure] >= cutoffs
-            n_confident = np.count_nonzero(confident, axis=1)
-            single = n_confident == 1
-            guess[unsure[single]] = confident[single].argmax(axis=1)
+            # Rows whose argmax misses its threshold: find every confident column.
+            flat = np.flatnonzero(np.take(block, unsure, axis=0) >= cutoffs)
+            r, c = np.divmod(flat, k)
+            n_confident = np.bincount(r, minlength=len(unsure))
+            first = np.searchsorted(r, np.arange(len(unsure)))
+            single = np.nonzero(n_confident == 1)[0]
+            guess[unsure[single]] = c[first[single]]
             counted[unsure[n_confident > 0]] = True
         rows = np.nonzero(counted)[0]
         g, y = guess[rows], lab[rows]
-        counts += np.bincount(y * k + g, minlength=k * k)
+        counts += np.bincount(g * k + y, minlength=k * k)
         off_diag.append(rows[g != y] + start)
-    cj = counts.reshape(k, k)
+    # Given labels index the rows of the confident joint, but the memory layout is the
+    # transpose (as in the reference, which transposes a confusion matrix): later float sums
+    # over the calibrated matrix run in memory order, so the layout changes the last bits.
+    cj = counts.reshape(k, k).T
     return ConfidentCounts(confident_joint=cj, off_diagonal=np.concatenate(off_diag),
-                           row_max=row_max)
+                           row_max=row_max, row_argmax=row_argmax)
 
 
 def predicted_matches_given(labels: np.ndarray, rows: np.ndarray, *, copy: bool = True) -> np.ndarray:

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ._numerics import round_preserving_row_totals
-from ._select import smallest_n, top_n_per_cell
+from ._select import _order_by_cell_then_value, smallest_n, top_n_per_cell
 from .count import (
     ClassGroups,
     _calibrate,
@@ -42,7 +42,12 @@ _PRUNING = ("prune_by_noise_rate", "prune_by_class", "both")
 _LOW_SCORE = ("low_normalized_margin", "low_self_confidence")
 
 # Rows sampled per class to estimate each cell's margin cut-off.
-_SAMPLE_ROWS = 256
+_SAMPLE_ROWS = 512
+# Cells whose margin cut-off may be below this read their whole class column instead of
+# making every row of the class a streaming candidate.
+_COLUMN_CUTOFF = 0.05
+# Bound on how far validated rows may sum above 1 (tolerance plus float rounding).
+_ROW_SUM_SLACK = 1e-3
 
 
 def _reduce_prune_counts(matrix: np.ndarray, frac_noise: float) -> np.ndarray:
@@ -102,6 +107,32 @@ def _prune_by_class(sc: np.ndarray, groups: ClassGroups, pcm: np.ndarray,
     return mask
 
 
+def _argmax_cutoffs(labels, sc, row_max, row_argmax, need: np.ndarray) -> np.ndarray:
+    """Exact lower bounds on each cell's cut from the rows whose argmax is that cell's column.
+
+    Those rows are a subset of the class, so the ``need``-th largest of their margins
+    (``row_max - sc``) is at most the class's ``need``-th largest margin for that column; a
+    cell with fewer such rows than needed gets -inf.
+    """
+    k = need.shape[0]
+    off = np.nonzero(row_argmax != labels)[0]
+    cells = labels[off] * k + row_argmax[off]
+    values = row_max[off] - sc[off]
+    flat_need = need.ravel()
+    count = np.bincount(cells, minlength=k * k)
+    usable = (flat_need > 0) & (count >= flat_need)
+    bound = np.full(k * k, -np.inf, dtype=values.dtype)
+    keep = usable[cells]
+    if keep.any():
+        cells, values = cells[keep], values[keep]
+        count = np.bincount(cells, minlength=k * k)
+        order = _order_by_cell_then_value(cells, values)
+        ends = np.cumsum(count)
+        ok = np.nonzero(usable)[0]
+        bound[ok] = values[order[ends[ok] - flat_need[ok]]]
+    return bound.reshape(k, k)
+
+
 def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np.ndarray:
     """Per-cell margin thresholds ``tau[k, j]`` such that every row of class k among the
     ``need[k, j]`` largest margins ``p[:, j] - p[:, k]`` has a margin >= tau.
@@ -120,7 +151,9 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
         exact = n_k <= 2 * _SAMPLE_ROWS
         sample = rows if exact else rows[:: n_k // _SAMPLE_ROWS]
         s = len(sample)
-        margins = (np.asarray(pred_probs[sample]) - sc[sample][:, None])[:, cols].T
+        margins = np.take(pred_probs, sample, axis=0)
+        margins -= sc[sample][:, None]
+        margins = margins[:, cols].T
         n = need[k, cols]
         if exact:
             rank = n
@@ -138,33 +171,52 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
     return tau
 
 
-def _margin_candidates(labels, pred_probs, sc, row_max, tau, chunk_size):
-    """Keep (cell, margin, row) for every margin ``p[i, j] - p[i, label]`` >= tau[label, j].
+def _margin_candidates(pred_probs, sc, row_max, row_argmax, groups: ClassGroups, tau,
+                       chunk_size):
+    """Keep (cell, margin, row) for every margin ``p[i, j] - p[i, k]`` >= tau[k, j], k = label.
 
-    ``row_max - sc`` bounds every margin of a row from above (rounding is monotone), so rows
-    below their class's smallest threshold are skipped without reading them.
+    Most rows are never read: the margin at a row's argmax is ``row_max - sc`` (known), and
+    every other column's probability is at most ``min(row_max, 1 - row_max)`` (rows sum to 1
+    within the validated tolerance; rounding is monotone), which is usually too small to reach
+    the class's smallest threshold. Only rows that might pass elsewhere are read, class by class.
     """
     n, k = pred_probs.shape
+    cell_type = np.int32 if k * k < 1 << 31 else np.int64
+    row_type = np.int32 if n < 1 << 31 else np.int64
     lowest = tau.min(axis=1)
-    survivors = np.nonzero((row_max - sc) >= lowest[labels])[0]
     cells, values, rows = [], [], []
     step = block_rows(k, chunk_size)
-    for start in range(0, len(survivors), step):
-        idx = survivors[start:start + step]
-        lab = labels[idx]
-        margins = np.asarray(pred_probs[idx])
-        margins -= sc[idx][:, None]
-        r, c = np.nonzero(margins >= tau[lab])
-        cells.append(lab[r] * k + c)
-        values.append(margins[r, c])
-        rows.append(idx[r])
+    for label in np.nonzero(np.isfinite(lowest))[0]:
+        members = groups.rows(label)
+        top, s = row_max[members], sc[members]
+        top64 = top.astype(np.float64)
+        other_bound = np.minimum(top64, (1.0 + _ROW_SUM_SLACK) - top64) - s.astype(np.float64)
+        read = other_bound >= lowest[label]
+        # Rows not read contribute at most their argmax column.
+        direct = members[~read]
+        arg = row_argmax[direct]
+        margin = row_max[direct] - sc[direct]
+        hit = np.nonzero(margin >= tau[label, arg])[0]
+        cells.append((label * k + arg[hit]).astype(cell_type))
+        values.append(margin[hit])
+        rows.append(direct[hit].astype(row_type))
+        members = members[read]
+        for start in range(0, len(members), step):
+            idx = members[start:start + step]
+            margins = np.take(pred_probs, idx, axis=0)
+            margins -= sc[idx][:, None]
+            flat = np.flatnonzero(margins >= tau[label])
+            r, c = np.divmod(flat, k)
+            cells.append((label * k + c).astype(cell_type))
+            values.append(margins.ravel()[flat])
+            rows.append(idx[r].astype(row_type))
     if not cells:
-        return (np.zeros(0, np.int64), np.zeros(0, tau.dtype), np.zeros(0, np.int64))
+        return (np.zeros(0, cell_type), np.zeros(0, tau.dtype), np.zeros(0, row_type))
     return np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
 
 
-def _prune_by_noise_rate(labels, pred_probs, sc, row_max, groups: ClassGroups, pcm: np.ndarray,
-                         eligible: np.ndarray, chunk_size) -> np.ndarray:
+def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: ClassGroups,
+                         pcm: np.ndarray, eligible: np.ndarray, chunk_size) -> np.ndarray:
     k_classes = len(groups.counts)
     mask = np.zeros(len(labels), dtype=bool)
     # need[k, j]: rows labelled k to flag for column j (pcm is transposed).
@@ -174,23 +226,45 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, groups: ClassGroups, p
     need = np.minimum(np.maximum(need, 0), groups.counts[:, None])
     if not need.any():
         return mask
-    tau = _margin_cutoffs(pred_probs, sc, groups, need)
-    cells, values, rows = _margin_candidates(labels, pred_probs, sc, row_max, tau, chunk_size)
-    selected, unresolved = top_n_per_cell(cells, values, need.ravel())
+    tau = _argmax_cutoffs(labels, sc, row_max, row_argmax, need)
+    from_sample = _margin_cutoffs(pred_probs, sc, groups, np.where(np.isfinite(tau), 0, need))
+    # Both are lower bounds on the cut (the sample one with high probability): use the larger.
+    tau = np.maximum(tau, np.where(np.isfinite(from_sample), from_sample, -np.inf))
+    # A low cut can fall among many rows of the class (even rows whose label is their
+    # argmax): those cells read their whole class column. All other cells only need the few
+    # rows with a large margin somewhere, collected in one pass.
+    by_column = (need > 0) & (tau < _COLUMN_CUTOFF)
+    streamed = np.where((need > 0) & ~by_column, tau, np.inf)
+    cells, values, rows = _margin_candidates(pred_probs, sc, row_max, row_argmax, groups,
+                                             streamed, chunk_size)
+    selected, unresolved = top_n_per_cell(cells, values, np.where(by_column, 0, need).ravel())
     mask[rows[selected]] = True
     for cell in unresolved:
         k, j = divmod(int(cell), k_classes)
+        by_column[k, j] = True
+    budget = block_rows(k_classes, chunk_size) * k_classes
+    for k in np.nonzero(by_column.any(axis=1))[0]:
         rows_k = groups.rows(k)
-        margin = pred_probs[rows_k, j] - pred_probs[rows_k, k]
-        mask[rows_k[np.argsort(-margin)[: need[k, j]]]] = True
+        cols = np.nonzero(by_column[k])[0]
+        # Whole rows when many columns are needed and they fit a block; else single columns.
+        fits = len(rows_k) * k_classes <= budget and len(cols) * 8 >= k_classes
+        whole = np.take(pred_probs, rows_k, axis=0) if fits else None
+        for j in cols:
+            column = whole[:, j] if whole is not None else pred_probs[rows_k, j]
+            # Same values and the same argsort as the reference when ties straddle the cut.
+            chosen = smallest_n(-(column - sc[rows_k]), int(need[k, j]))
+            mask[rows_k[chosen]] = True
     return mask
 
 
-def _row_max(pred_probs, chunk_size) -> np.ndarray:
+def _row_max_argmax(pred_probs, chunk_size):
     n, k = pred_probs.shape
     step = block_rows(k, chunk_size)
-    return np.concatenate([np.asarray(pred_probs[s:s + step]).max(axis=1)
-                           for s in range(0, n, step)])
+    arg = _row_argmax(pred_probs, chunk_size)
+    top = np.concatenate([
+        np.take_along_axis(np.asarray(pred_probs[s:s + step]), arg[s:s + step, None], axis=1)[:, 0]
+        for s in range(0, n, step)])
+    return top, arg
 
 
 def _row_argmax(pred_probs, chunk_size) -> np.ndarray:
@@ -291,11 +365,12 @@ def find_label_issues(
     groups = ClassGroups.from_labels(labels, k)
     sc = self_confidence(labels, pred_probs)
 
-    off_diagonal = row_max = None
+    off_diagonal = row_max = row_argmax = None
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
         thresholds = _thresholds_from_self_confidence(sc, groups)
         counted = confident_counts(labels, pred_probs, thresholds, chunk_size)
         off_diagonal, row_max = counted.off_diagonal, counted.row_max
+        row_argmax = counted.row_argmax
         if confident_joint is None or filter_by == "confident_learning":
             cj = counted.confident_joint
             np.fill_diagonal(cj, cj.diagonal().clip(min=1))
@@ -333,9 +408,9 @@ def find_label_issues(
             mask = _prune_by_class(sc, groups, pcm, eligible)
         if filter_by in ("prune_by_noise_rate", "both"):
             if row_max is None:
-                row_max = _row_max(pred_probs, chunk_size)
-            by_rate = _prune_by_noise_rate(labels, pred_probs, sc, row_max, groups, pcm,
-                                           eligible, chunk_size)
+                row_max, row_argmax = _row_max_argmax(pred_probs, chunk_size)
+            by_rate = _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups,
+                                           pcm, eligible, chunk_size)
             mask = by_rate if filter_by == "prune_by_noise_rate" else mask & by_rate
 
     if filter_by not in _LOW_SCORE:
