@@ -149,10 +149,14 @@ def make_dataloaders(train: LabelledDataset, valid: LabelledDataset, *,
     device : torch.device or str, optional
         Where batches go (CPU by default).
     """
+    from fastai.torch_core import set_seed
+
+    # fastai loaders draw their shuffling RNG from the global state when they are created
+    set_seed(seed, reproducible=True)
     items = Items(make_items(train, train_labels, rgb=rgb) + make_items(valid, rgb=rgb))
     valid_idx = range(len(train), len(train) + len(valid))
     block = make_datablock(train, valid_idx, rgb=rgb, size=size)
-    return block.dataloaders(items, bs=min(bs, max(1, len(train))), num_workers=0, seed=seed,
+    return block.dataloaders(items, bs=min(bs, max(1, len(train))), num_workers=0,
                              device=device if device is not None else "cpu")
 
 

@@ -67,15 +67,31 @@ def mlp(n_in: int, n_out: int, hidden: int = 256, p: float = 0.2):
     return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(hidden, n_out))
 
 
-def _efficientnet_body():
-    try:
-        from ..models import efficientnet_lite0  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise ValueError(
-            "arch: efficientnet-lite0 needs fastclean.models.efficientnet_lite0 "
-            "(install the vision extra)"
-        ) from exc
-    return efficientnet_lite0
+def efficientnet_lite0_learner(dls, n_out: int, *, pretrained: bool, **learner_kwargs):
+    """A fastai ``Learner``: the EfficientNet-Lite0 body of :mod:`fastclean.models` + a fastai head.
+
+    The body is split from the head (``default_split``) so that ``fine_tune`` trains the head
+    alone first; pretrained weights are the offline ImageNet ones, with ImageNet normalisation.
+    """
+    from fastai.data.transforms import Normalize
+    from fastai.learner import Learner
+    from fastai.vision.all import imagenet_stats
+    from fastai.vision.learner import create_head, default_split
+    from torch import nn
+
+    from ..models import efficientnet_lite as eff
+    from .effnet_body import EfficientNetLite0Body
+
+    net = eff.load_pretrained().train() if pretrained else eff.EfficientNetLite0()
+
+    model = nn.Sequential(EfficientNetLite0Body(net), create_head(eff.FEATURE_DIM, n_out))
+    if pretrained:
+        dls.add_tfms([Normalize.from_stats(*imagenet_stats)], "after_batch")
+    learn = Learner(dls, model, splitter=default_split, **learner_kwargs)
+    learn.pretrained = pretrained
+    if pretrained:
+        learn.freeze()
+    return learn
 
 
 def build_learner(dls, arch: str, *, loss: str = "ce", eps: float = 0.1, pretrained: bool = False,
@@ -116,8 +132,7 @@ def build_learner(dls, arch: str, *, loss: str = "ce", eps: float = 0.1, pretrai
         from fastai.vision.learner import vision_learner
 
         if arch == "efficientnet-lite0":
-            body = _efficientnet_body()
-            return vision_learner(dls, body, pretrained=pretrained, n_out=n_out, **common)
+            return efficientnet_lite0_learner(dls, n_out, pretrained=pretrained, **common)
         from torchvision import models
 
         return vision_learner(dls, getattr(models, arch), pretrained=pretrained, n_out=n_out, **common)
