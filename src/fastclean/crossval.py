@@ -18,6 +18,7 @@ from .data.dataset import LabelledDataset
 from .models.base import Model, take_rows
 from .models.cache import array_digest, cache_root, digest, load_npy, save_npy
 from .models.registry import get_model
+from .models.threads import limited_threads
 
 FOLDS_VERSION = "1"
 
@@ -135,10 +136,12 @@ def cross_val_pred_probs(
         else:
             todo.append(i)
     if todo:
-        inputs = model.prepare(dataset, cache_dir=cache_dir, progress=progress)
         from .models.features import progress_bar
 
-        with progress_bar(f"{model.name}: {folds}-fold cross-validation", folds, progress) as advance:
+        with limited_threads():
+            inputs = model.prepare(dataset, cache_dir=cache_dir, progress=progress)
+        with limited_threads(), \
+                progress_bar(f"{model.name}: {folds}-fold cross-validation", folds, progress) as advance:
             advance(folds - len(todo))
             for i in todo:
                 test = held_out[i]
@@ -193,10 +196,11 @@ def fit_predict_split(
     if len(np.unique(train.labels)) < 2:
         raise ValueError(f"train: dataset {train.name!r} holds a single class")
     model = get_model(model, train)
-    x_train = model.prepare(train, cache_dir=cache_dir, progress=progress)
-    x_test = model.prepare(test, cache_dir=cache_dir, progress=progress)
-    model.fit(x_train, train.labels, n_classes=train.n_classes, seed=seed)
-    return _normalise(model.predict_proba(x_test), model.name)
+    with limited_threads():
+        x_train = model.prepare(train, cache_dir=cache_dir, progress=progress)
+        x_test = model.prepare(test, cache_dir=cache_dir, progress=progress)
+        model.fit(x_train, train.labels, n_classes=train.n_classes, seed=seed)
+        return _normalise(model.predict_proba(x_test), model.name)
 
 
 def _normalise(probs: np.ndarray, name: str) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..data.dataset import LabelledDataset
 from .features import FeatureExtractor, progress_bar
+from .threads import limited_threads
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -84,7 +85,7 @@ class TorchImageExtractor(FeatureExtractor):
         items = _image_items(dataset)
         net = self.network()
         out = []
-        with torch.inference_mode(), progress_bar(f"{self.name} features", len(items), progress) as advance:
+        with limited_threads(), torch.inference_mode(), progress_bar(f"{self.name} features", len(items), progress) as advance:
             for start in range(0, len(items), self.batch_size):
                 batch = items[start:start + self.batch_size]
                 x = torch.from_numpy(np.stack([preprocess(it) for it in batch]))

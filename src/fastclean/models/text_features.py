@@ -8,6 +8,7 @@ import numpy as np
 
 from ..data.dataset import LabelledDataset
 from .features import FeatureExtractor, progress_bar
+from .threads import limited_threads
 
 
 def minilm_path() -> str:
@@ -51,7 +52,7 @@ class MiniLMExtractor(FeatureExtractor):
         # Sorting by length keeps padding (wasted compute) small within a batch.
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), model.get_sentence_embedding_dimension()), np.float32)
-        with progress_bar("minilm embeddings", len(texts), progress) as advance:
+        with limited_threads(), progress_bar("minilm embeddings", len(texts), progress) as advance:
             for start in range(0, len(texts), self.batch_size):
                 rows = order[start:start + self.batch_size]
                 out[rows] = model.encode([texts[i] for i in rows], batch_size=self.batch_size,

@@ -1,0 +1,32 @@
+import numpy as np
+import pytest
+
+pytest.importorskip("sentence_transformers")
+
+from fastclean.data.dataset import LabelledDataset  # noqa: E402
+from fastclean.models.features import cached_features  # noqa: E402
+from fastclean.models.text_features import MiniLMExtractor, minilm_path, texts_of  # noqa: E402
+
+
+def test_minilm_path_points_at_the_packaged_model():
+    from pathlib import Path
+
+    assert (Path(minilm_path()) / "config.json").is_file()
+
+
+def test_minilm_embeddings_are_normalised_and_keep_meaning(tmp_path):
+    texts = ["Three new coronavirus deaths reported in Ohio today",
+             "Ohio reports 3 more COVID-19 deaths",
+             "I love my cat so much"]
+    ds = LabelledDataset("t", "text", ["a", "b"], [0, 0, 1], ["0", "1", "2"],
+                         np.array(["train"] * 3), texts=texts)
+    emb = cached_features(MiniLMExtractor(), ds, cache_dir=tmp_path, progress=False)
+    assert emb.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-4)
+    sim = emb @ emb.T
+    assert sim[0, 1] > sim[0, 2] + 0.2
+
+
+def test_text_models_refuse_datasets_without_texts(digits600):
+    with pytest.raises(ValueError, match="no texts"):
+        texts_of(digits600)
