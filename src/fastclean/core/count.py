@@ -394,10 +394,13 @@ def estimate_noise_matrices(labels, pred_probs, *, thresholds=None,
 
 def _count_off_diagonal_issues(labels, pred_probs, off_diagonal: np.ndarray) -> int:
     """Off-diagonal examples whose top prediction is not (within 1e-6) their given label."""
-    if len(off_diagonal) == 0:
-        return 0
-    keep = ~predicted_matches_given(labels[off_diagonal], pred_probs[off_diagonal])
-    return int(np.count_nonzero(keep))
+    step = block_rows(pred_probs.shape[1])
+    matches = 0
+    for start in range(0, len(off_diagonal), step):
+        idx = off_diagonal[start:start + step]
+        matches += int(np.count_nonzero(
+            predicted_matches_given(labels[idx], np.take(pred_probs, idx, axis=0), copy=False)))
+    return len(off_diagonal) - matches
 
 
 def num_label_issues(labels, pred_probs, *, confident_joint=None,

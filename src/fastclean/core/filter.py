@@ -415,11 +415,14 @@ def find_label_issues(
 
     if filter_by not in _LOW_SCORE:
         flagged = np.nonzero(mask)[0]
-        if len(flagged):
-            close = predicted_matches_given(labels[flagged], np.array(pred_probs[flagged]),
+        step = block_rows(k, chunk_size)
+        for start in range(0, len(flagged), step):
+            idx = flagged[start:start + step]
+            close = predicted_matches_given(labels[idx], np.take(pred_probs, idx, axis=0),
                                             copy=False)
-            mask[flagged[close]] = False
+            mask[idx[close]] = False
 
     if return_indices_ranked_by is not None:
-        return rank_rows(labels, pred_probs, np.nonzero(mask)[0], return_indices_ranked_by)
+        return rank_rows(labels, pred_probs, np.nonzero(mask)[0], return_indices_ranked_by,
+                         chunk_size)
     return mask

@@ -39,9 +39,9 @@ def _scores_of_rows(labels: np.ndarray, rows: np.ndarray, method: str) -> np.nda
     return np.log(scores + 1) / clipped
 
 
-def _check_method(method: str) -> None:
+def _check_method(method: str, name: str = "method") -> None:
     if method not in RANK_METHODS:
-        raise ValueError(f"method must be one of {RANK_METHODS}, got {method!r}")
+        raise ValueError(f"{name} must be one of {RANK_METHODS}, got {method!r}")
 
 
 def _adjusted(rows: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -110,10 +110,12 @@ def get_label_quality_scores(labels, pred_probs, *, method: str = "self_confiden
 
 
 def rank_rows(labels: np.ndarray, pred_probs: np.ndarray, indices: np.ndarray,
-              method: str) -> np.ndarray:
+              method: str, chunk_size: int | None = None) -> np.ndarray:
     """Sort ascending ``indices`` of validated inputs by their label quality, worst first."""
-    rows = np.asarray(pred_probs[indices])
-    scores = _scores_of_rows(labels[indices], rows, method)
+    step = block_rows(pred_probs.shape[1], chunk_size)
+    parts = [_scores_of_rows(labels[idx], np.take(pred_probs, idx, axis=0), method)
+             for idx in (indices[s:s + step] for s in range(0, len(indices), step))]
+    scores = np.concatenate(parts) if parts else np.zeros(0, dtype=pred_probs.dtype)
     # Default (non-stable) argsort on the same score vector as the reference: same tie order.
     return indices[np.argsort(scores)]
 
@@ -134,7 +136,7 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *,
     numpy.ndarray of int64
         Indices where the mask is True, sorted by ascending label quality score.
     """
-    _check_method(rank_by)
+    _check_method(rank_by, "rank_by")
     labels, pred_probs = validate_inputs(labels, pred_probs)
     mask = np.asarray(label_issues_mask)
     if mask.dtype != bool or mask.shape != labels.shape:
