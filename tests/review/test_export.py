@@ -64,3 +64,11 @@ def test_export_of_a_non_run_directory_fails(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a fastclean run"):
         export_cleaned_labels(tmp_path, tmp_path / "cleaned.csv")
     assert not (tmp_path / "cleaned.csv").exists()
+
+
+def test_exporting_an_unreviewed_run_keeps_every_label_and_creates_no_store(text_run, tmp_path):
+    export_cleaned_labels(text_run, tmp_path / "cleaned.csv")
+    frame = pd.read_csv(tmp_path / "cleaned.csv", dtype=str, keep_default_na=False)
+    assert (frame["decision"] == "none").all()
+    assert (frame["final_label"] == frame["original_label"]).all()
+    assert not (text_run / "review.sqlite").exists()

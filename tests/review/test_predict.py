@@ -42,7 +42,7 @@ def test_sklearn_image_model_gets_pixels_in_the_run_image_shape(image_run):
 
     run = read_run(image_run)
     images = np.asarray(run.images)
-    model = LogisticRegression(max_iter=500).fit(images.reshape(len(images), -1), run.labels)
+    model = LogisticRegression(max_iter=100).fit(images.reshape(len(images), -1), run.labels)
     (image_run / "model").mkdir()
     joblib.dump(model, image_run / "model" / "model.joblib")
     saved = find_saved_model(image_run)

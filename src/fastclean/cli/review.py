@@ -82,6 +82,8 @@ def review(
         written = export_cleaned_labels(run.path, export, overwrite=overwrite)
         console.print(f"wrote cleaned labels of {len(run.examples)} examples to {written}")
         return
+    if not os.access(run.path, os.W_OK):
+        raise PermissionError(f"review: cannot write review.sqlite into {run.path}")
     if not _has_streamlit():
         raise ValueError("review: the app needs Streamlit: pip install 'fastclean[app]'")
     if not is_loopback(host):

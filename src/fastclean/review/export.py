@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..atomic import atomic_write_bytes
 from ..run import Run, read_run
-from .store import CorrectionsStore
+from .store import STORE_NAME, CorrectionsStore
 
 EXPORT_COLUMNS = ["index", "id", "split", "original_label", "final_label", "decision", "decided_at"]
 
@@ -23,7 +23,7 @@ def cleaned_labels(run: Run, store: CorrectionsStore | None = None):
     run : Run
         The run, from :func:`fastclean.run.read_run`.
     store : CorrectionsStore, optional
-        The decisions; by default the run directory's ``review.sqlite`` (created if absent).
+        The decisions; by default the run directory's ``review.sqlite``, if there is one.
 
     Returns
     -------
@@ -33,7 +33,12 @@ def cleaned_labels(run: Run, store: CorrectionsStore | None = None):
     """
     import pandas as pd
 
-    store = store if store is not None else CorrectionsStore(run.path, run.classes)
+    if store is not None:
+        latest = store.latest()
+    elif (run.path / STORE_NAME).exists():
+        latest = CorrectionsStore(run.path, run.classes).latest()
+    else:
+        latest = {}  # nobody reviewed this run yet; exporting must not create the store
     examples = run.examples
     frame = pd.DataFrame(
         {
@@ -46,7 +51,7 @@ def cleaned_labels(run: Run, store: CorrectionsStore | None = None):
             "decided_at": "",
         }
     ).set_index("index", drop=False)
-    for index, decision in store.latest().items():
+    for index, decision in latest.items():
         if index not in frame.index:
             continue
         frame.loc[index, "final_label"] = decision.final_label or ""

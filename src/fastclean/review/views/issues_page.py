@@ -134,14 +134,15 @@ def _actions(ctx: ReviewContext, row: pd.Series, queue: pd.DataFrame) -> None:
     index = int(row["index"])
     args = (ctx, row)
     a, k, d = st.columns(3)
-    a.button("Accept", key="accept", help=f"Accept the suggested label {row['suggested_label']}",
-             shortcut="A", type="primary", on_click=_decide, args=(*args, "accept", str(row["suggested_label"])), width="stretch")
+    suggested = str(row["suggested_label"])
+    a.button("Accept", key="accept", help=f"Accept the suggested label {suggested}", shortcut="A",
+             type="primary", on_click=_decide, args=(*args, "accept", suggested), width="stretch")
     k.button("Keep", key="keep", help="Keep the given label", shortcut="K", on_click=_decide,
              args=(*args, "keep", None), width="stretch")
     d.button("Drop", key="drop", shortcut="D", on_click=_decide, args=(*args, "drop", None),
              width="stretch")
     classes = ctx.run.classes
-    default = classes.index(str(row["suggested_label"])) if str(row["suggested_label"]) in classes else 0
+    default = classes.index(suggested) if suggested in classes else 0
     choice, relabel = st.columns([2, 1], vertical_alignment="bottom")
     chosen = choice.selectbox("Another label", classes, index=default, key=f"relabel_choice_{index}")
     relabel.button("Relabel", key="relabel", shortcut="L", on_click=_decide,
