@@ -1,0 +1,72 @@
+"""Bad labels / pred_probs give clear errors naming the argument; good input is not copied."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fastclean.core import find_label_issues, validate_inputs, validate_labels, validate_pred_probs
+
+GOOD_P = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+GOOD_Y = np.array([0, 1, 0])
+
+
+@pytest.mark.parametrize("labels, probs, exc, match", [
+    ([0, 1], GOOD_P, ValueError, "same length"),
+    ([0, 1.5, 0], GOOD_P, ValueError, "labels must be integers"),
+    (["a", "b", "a"], GOOD_P, TypeError, "labels"),
+    ([0, 2, 0], GOOD_P, ValueError, r"labels must be in \[0, 2\)"),
+    ([0, -1, 0], GOOD_P, ValueError, "negative label"),
+    ([[0], [1], [0]], GOOD_P, ValueError, "labels must be 1-D"),
+    (GOOD_Y, GOOD_P[:, 0], ValueError, "pred_probs must be 2-D"),
+    (GOOD_Y, np.ones((3, 1)), ValueError, "at least 2 columns"),
+    (GOOD_Y, np.array([[0.9, 0.1], [np.nan, 0.8], [0.6, 0.4]]), ValueError, "NaN or inf"),
+    (GOOD_Y, np.array([[0.9, 0.1], [np.inf, 0.8], [0.6, 0.4]]), ValueError, "NaN or inf"),
+    (GOOD_Y, np.array([[1.1, -0.1], [0.2, 0.8], [0.6, 0.4]]), ValueError, "non-negative"),
+    (GOOD_Y, np.array([[0.9, 0.2], [0.2, 0.8], [0.6, 0.4]]), ValueError,
+     r"sum to 1 within atol=0.0001.*renormalize=True"),
+    ([], np.zeros((0, 2)), ValueError, "empty"),
+    (GOOD_Y, np.array([["a", "b"]] * 3), TypeError, "pred_probs"),
+])
+def test_bad_input_raises_naming_the_argument(labels, probs, exc, match):
+    with pytest.raises(exc, match=match):
+        validate_inputs(labels, probs)
+    with pytest.raises(exc, match=match):
+        find_label_issues(labels, probs)
+
+
+def test_renormalize_divides_rows_by_their_sums():
+    probs = np.array([[2.0, 2.0], [1.0, 3.0], [3.0, 1.0]])
+    _, fixed = validate_inputs(GOOD_Y, probs, renormalize=True)
+    np.testing.assert_allclose(fixed.sum(axis=1), 1.0)
+    np.testing.assert_allclose(fixed[1], [0.25, 0.75])
+    assert find_label_issues(GOOD_Y, probs, renormalize=True).shape == (3,)
+
+
+def test_tolerance_is_adjustable():
+    probs = GOOD_P + np.array([0.001, 0.0])
+    with pytest.raises(ValueError):
+        validate_pred_probs(probs)
+    assert validate_pred_probs(probs, atol=0.01) is probs
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_input_is_returned_without_a_copy(dtype):
+    probs = GOOD_P.astype(dtype)
+    labels = GOOD_Y.astype(np.int64)
+    y, p = validate_inputs(labels, probs)
+    assert p is probs and p.dtype == dtype
+    assert y is labels
+
+
+def test_integral_float_and_bool_labels_become_int64():
+    assert validate_labels([0.0, 1.0]).dtype == np.int64
+    np.testing.assert_array_equal(validate_labels(np.array([True, False])), [1, 0])
+
+
+def test_memmap_is_scanned_without_loading(tmp_path):
+    path = tmp_path / "p.npy"
+    np.save(path, np.tile(GOOD_P.astype(np.float32), (1000, 1)))
+    mapped = np.load(path, mmap_mode="r")
+    _, p = validate_inputs(np.tile(GOOD_Y, 1000), mapped, chunk_size=100)
+    assert isinstance(p, np.memmap)
