@@ -170,3 +170,11 @@ def test_100k_row_run_gives_a_small_report_quickly(tmp_path, monkeypatch):
     html = out.read_text(encoding="utf-8")
     assert "100,000</div>" in html
     assert html.count("<tr>") < 1000  # the issue table is capped, not 100k rows
+
+
+def test_numeric_looking_class_names_keep_their_spelling(tmp_path):
+    result = synthetic_result(200, 3, classes=["01", "02", "10"])
+    html = (write_run(result, tmp_path / "run") / "report.html").read_text(encoding="utf-8")
+    gallery = html.split('<section id="gallery">')[1].split("</section>")[0]
+    labels = re.findall(r'title="given label">([^<]*)<', gallery)
+    assert labels and set(labels) <= {"01", "02", "10"}

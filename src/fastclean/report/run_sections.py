@@ -32,10 +32,10 @@ def run_sections(run: Any, *, top_k: int) -> list[Section]:
     list of (anchor, title, html)
     """
     summary = run.summary
-    issues = run.issues
+    issues = _with_exact_label_names(run)
     sections: list[Section] = [("summary", "Summary", _summary(run))]
     sections.append(("noise-matrix", "Noise matrix", _noise_matrix(run)))
-    sections.append(("per-class", "Issues per class", _per_class(run)))
+    sections.append(("per-class", "Issues per class", _per_class(run, issues)))
     sections.append(("confidence", "Confidence of the suggestions", _confidence(issues)))
     if "is_noisy" in issues.columns and summary.get("n_actual_noisy") is not None:
         sections.append(("detection", "Detection against the truth", _detection(run)))
@@ -47,6 +47,24 @@ def run_sections(run: Any, *, top_k: int) -> list[Section]:
     ))
     sections.append(("issues", "Issue list", _issue_table(issues, len(run.labels))))
     return sections
+
+
+def _with_exact_label_names(run: Any) -> Any:
+    """``issues`` with given/suggested names taken from labels.npy and pred_probs.npy.
+
+    The CSV round trip turns class names such as ``"01"`` into the number 1; the arrays and
+    classes.json are exact.
+    """
+    issues = run.issues.copy()
+    if len(issues) == 0 or "index" not in issues.columns:
+        return issues
+    rows = issues["index"].to_numpy(dtype=np.int64)
+    if rows.min() < 0 or rows.max() >= len(run.labels):
+        return issues
+    names = np.asarray(run.classes, dtype=object)
+    issues["given_label"] = names[np.asarray(run.labels)[rows]]
+    issues["suggested_label"] = names[np.asarray(run.pred_probs[rows]).argmax(axis=1)]
+    return issues
 
 
 def title_of(run: Any) -> str:
@@ -110,11 +128,10 @@ def _summary(run: Any) -> str:
     timings = s.get("timings") or {}
     timing_html = ""
     if timings:
-        total = sum(float(v) for v in timings.values())
         rows = [(k, float(v)) for k, v in timings.items()]
-        timing_html = "<h3>Timings (seconds)</h3>" + table(
-            ["step", "seconds"], rows + [("total", total)]
-        )
+        if "total" not in timings:
+            rows.append(("total", sum(v for _, v in rows)))
+        timing_html = "<h3>Timings (seconds)</h3>" + table(["step", "seconds"], rows)
     return (
         f'<div class="cards">{html_cards}</div><div class="cols"><div>{key_values(facts)}</div>'
         f"<div>{timing_html}</div></div>"
@@ -135,12 +152,11 @@ def _noise_matrix(run: Any) -> str:
     return figure(uri, "noise matrix heatmap", caption)
 
 
-def _per_class(run: Any) -> str:
-    issues = run.issues
+def _per_class(run: Any, issues: Any) -> str:
     index = {c: i for i, c in enumerate(run.classes)}
-    given = issues["given_label"].astype(str).map(index).to_numpy()
-    suggested = issues["suggested_label"].astype(str).map(index).to_numpy()
-    known = ~(np.isnan(given.astype(float)) | np.isnan(suggested.astype(float)))
+    given = issues["given_label"].map(index).to_numpy(dtype=float)
+    suggested = issues["suggested_label"].map(index).to_numpy(dtype=float)
+    known = ~(np.isnan(given) | np.isnan(suggested))
     uri = plots.issues_per_class_plot(given[known].astype(np.int64), suggested[known].astype(np.int64),
                                       run.classes)
     out = figure(uri, "issues per class", "Issues per given label, coloured by the suggested label.")
