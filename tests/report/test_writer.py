@@ -7,6 +7,7 @@ import io
 import re
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
@@ -178,3 +179,31 @@ def test_numeric_looking_class_names_keep_their_spelling(tmp_path):
     gallery = html.split('<section id="gallery">')[1].split("</section>")[0]
     labels = re.findall(r'title="given label">([^<]*)<', gallery)
     assert labels and set(labels) <= {"01", "02", "10"}
+
+
+def test_image_files_under_the_dataset_root_become_thumbnails(tmp_path):
+    from sklearn.datasets import load_digits
+
+    root = tmp_path / "images"
+    root.mkdir()
+    n = 150
+    paths = []
+    for i, digit in enumerate(load_digits().images[:n]):
+        paths.append(str(root / f"{i}.png"))
+        Image.fromarray(np.uint8(digit * 15)).resize((64, 64)).save(paths[-1])
+    result = synthetic_result(n, 3, paths=paths)
+    result.dataset.update({"modality": "image", "root": str(root)})
+    html = (write_run(result, tmp_path / "run") / "report.html").read_text(encoding="utf-8")
+    shown = min(24, int(pd.read_json(tmp_path / "run" / "summary.json", typ="series")["n_issues"]))
+    assert shown > 0 and html.count('src="data:image/jpeg;base64,') == shown
+
+
+def test_importing_the_report_package_imports_neither_torch_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, fastclean.report, fastclean.cli; "
+            "print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
