@@ -189,3 +189,25 @@ def test_image_files_inside_the_root_are_shown(monkeypatch, file_run):
 @pytest.mark.parametrize("page", ["Issues", "Health", "Predict", "Export"])
 def test_every_page_renders_for_a_text_run(monkeypatch, text_run, page):
     goto(start(monkeypatch, text_run), page)
+
+
+def test_next_and_previous_move_through_the_queue(monkeypatch, image_run):
+    queue = read_run(image_run).issues.sort_values("rank")
+    at = start(monkeypatch, image_run)
+    at.button(key="next").click().run()
+    assert shown_id(at) == queue.iloc[1]["id"]
+    at.button(key="prev").click().run()
+    assert shown_id(at) == queue.iloc[0]["id"]
+    assert rows(image_run) == []
+
+
+def test_when_everything_is_decided_the_page_says_so(monkeypatch, image_run):
+    from fastclean.review.store import CorrectionsStore
+
+    run = read_run(image_run)
+    store = CorrectionsStore(image_run, run.classes)
+    for _, row in run.issues.iterrows():
+        store.decide(row["index"], row["id"], "keep", original_label=str(row["given_label"]))
+    at = start(monkeypatch, image_run)
+    assert "No undecided example" in at.success[0].value
+    assert f"{len(run.issues)} of {len(run.issues)}" in at.get("progress")[0].proto.text

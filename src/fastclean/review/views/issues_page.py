@@ -29,10 +29,11 @@ def render(ctx: ReviewContext) -> None:
     st.header("Label issues")
     _progress(issues, latest)
 
-    queue = _filtered_queue(issues, latest)
+    queue = _filtered_queue(issues, latest, ctx.run.classes)
     if queue.empty:
-        st.success("Nothing left in this queue: every flagged example here has a decision.")
-        _undo_button(ctx, queue)
+        st.success("No undecided example matches these filters: everything here has a decision "
+                   "(switch off *Hide decided examples* to revisit them).")
+        _undo_button(ctx)
         return
 
     position = _current_position(queue)
@@ -43,7 +44,7 @@ def render(ctx: ReviewContext) -> None:
         _show_input(ctx, row)
     with right:
         _show_labels(row, latest.get(int(row["index"])))
-        _actions(ctx, row, queue)
+        _actions(ctx, row)
     st.subheader("Queue")
     _queue_table(queue, latest)
 
@@ -54,13 +55,15 @@ def _progress(issues: pd.DataFrame, latest: dict) -> None:
     st.progress(decided / n if n else 1.0, text=f"{decided} of {n} flagged examples decided")
 
 
-def _filtered_queue(issues: pd.DataFrame, latest: dict) -> pd.DataFrame:
+def _filtered_queue(issues: pd.DataFrame, latest: dict, classes: list[str]) -> pd.DataFrame:
     sb = st.sidebar
     sb.subheader("Filter the queue")
     mask = pd.Series(True, index=issues.index)
     for column, title in (("split", "Split"), ("given_label", "Given label"),
                           ("suggested_label", "Suggested label")):
-        options = sorted(v for v in issues[column].astype(str).unique() if v)
+        present = set(issues[column].astype(str)) - {""}
+        # Classes in the run's order ("2" before "10"); splits alphabetically.
+        options = [c for c in classes if c in present] + sorted(present - set(classes))
         if options:
             chosen = sb.multiselect(title, options, key=f"filter_{column}")
             if chosen:
@@ -130,7 +133,7 @@ def _labels_html(given: str, suggested: str, confidence: float) -> str:
             f"{given_box}{suggested_box}</div>")
 
 
-def _actions(ctx: ReviewContext, row: pd.Series, queue: pd.DataFrame) -> None:
+def _actions(ctx: ReviewContext, row: pd.Series) -> None:
     index = int(row["index"])
     args = (ctx, row)
     a, k, d = st.columns(3)
@@ -151,10 +154,10 @@ def _actions(ctx: ReviewContext, row: pd.Series, queue: pd.DataFrame) -> None:
     prev.button("Previous", key="prev", shortcut="P", on_click=_move, args=(-1,), width="stretch")
     nxt.button("Next", key="next", shortcut="N", on_click=_move, args=(1,), width="stretch")
     with undo:
-        _undo_button(ctx, queue)
+        _undo_button(ctx)
 
 
-def _undo_button(ctx: ReviewContext, queue: pd.DataFrame) -> None:
+def _undo_button(ctx: ReviewContext) -> None:
     st.button("Undo", key="undo", shortcut="U", on_click=_undo, args=(ctx,), width="stretch")
 
 
