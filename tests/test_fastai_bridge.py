@@ -9,6 +9,7 @@ import pytest
 
 import fastclean
 from fastclean.fastai_bridge import LabelIssueInterpretation
+from fastclean.run import DEFAULT_FILTER_BY, DEFAULT_RANK_BY
 
 N_IMAGES = 400
 NOISE = 0.12
@@ -69,8 +70,8 @@ def test_issues_match_find_label_issues_on_the_validation_predictions(learner, i
     probs, targets = learner.get_preds(dl=dl)
     probs = probs.numpy().astype(np.float64)
     probs /= probs.sum(axis=1, keepdims=True)
-    expected = fastclean.find_label_issues(targets.numpy(), probs,
-                                           return_indices_ranked_by="self_confidence")
+    expected = fastclean.find_label_issues(targets.numpy(), probs, filter_by=DEFAULT_FILTER_BY,
+                                           return_indices_ranked_by=DEFAULT_RANK_BY)
     assert interp.issues["index"].tolist() == list(expected)
     assert len(interp.labels) == len(learner.dls.valid_ds)
 

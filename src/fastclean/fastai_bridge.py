@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .core import find_label_issues, get_label_quality_scores
+from .run import DEFAULT_FILTER_BY, DEFAULT_RANK_BY
 
 
 class LabelIssueInterpretation:
@@ -37,9 +38,10 @@ class LabelIssueInterpretation:
     dl : fastai DataLoader, optional
         Where the inputs came from; :meth:`plot_top_issues` draws images from it.
     filter_by : str
-        Passed to :func:`fastclean.find_label_issues`.
+        Passed to :func:`fastclean.find_label_issues`; the default is ``fastclean find``'s.
     rank_by : str
-        ``return_indices_ranked_by`` and the label-quality score method.
+        ``return_indices_ranked_by`` and the label-quality score method (default as
+        ``fastclean find``).
 
     Attributes
     ----------
@@ -66,8 +68,8 @@ class LabelIssueInterpretation:
         items: Sequence[Any] | None = None,
         dl: Any = None,
         learn: Any = None,
-        filter_by: str = "prune_by_noise_rate",
-        rank_by: str = "self_confidence",
+        filter_by: str = DEFAULT_FILTER_BY,
+        rank_by: str = DEFAULT_RANK_BY,
     ) -> None:
         probs = np.asarray(pred_probs, dtype=np.float64)
         if probs.ndim != 2:
@@ -95,8 +97,8 @@ class LabelIssueInterpretation:
         ds_idx: int = 1,
         dl=None,
         *,
-        filter_by: str = "prune_by_noise_rate",
-        rank_by: str = "self_confidence",
+        filter_by: str = DEFAULT_FILTER_BY,
+        rank_by: str = DEFAULT_RANK_BY,
     ) -> "LabelIssueInterpretation":
         """Predict ``learn.dls[ds_idx]`` (or ``dl``) and find its label issues.
 
