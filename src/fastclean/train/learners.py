@@ -159,7 +159,7 @@ def fit(learn, epochs: int, *, freeze_epochs: int = 1, lr: float | None = None) 
         if getattr(learn, "pretrained", False):
             learn.fine_tune(epochs, base_lr=lr or 2e-3, freeze_epochs=freeze_epochs)
         else:
-            learn.fit_one_cycle(epochs, lr or 3e-3)
+            learn.fit_one_cycle(epochs, lr or 1e-2)
 
 
 def predict_probs(learn, dl) -> np.ndarray:

@@ -35,14 +35,20 @@ def stratified_holdout(labels: np.ndarray, frac: float = 0.2, *, seed: int = HOL
 
 
 def stratified_subsample(labels: np.ndarray, n: int, *, seed: int = HOLDOUT_SEED) -> np.ndarray:
-    """Sorted indices of a stratified random subset of ``n`` rows (all rows when ``n >= N``)."""
+    """Sorted indices of exactly ``n`` rows, class proportions kept (all rows when ``n >= N``)."""
     labels = np.asarray(labels)
     if n >= len(labels):
         return np.arange(len(labels))
     if n < 1:
         raise ValueError(f"n: subset size must be at least 1, got {n}")
-    keep = stratified_holdout(labels, n / len(labels), seed=seed)
-    return np.flatnonzero(keep)
+    classes, counts = np.unique(labels, return_counts=True)
+    share = counts * n / len(labels)
+    take = np.floor(share).astype(int)
+    # largest remainders get the rows that rounding down left over
+    take[np.argsort(-(share - take), kind="stable")[: n - take.sum()]] += 1
+    rng = np.random.default_rng(seed)
+    picked = [rng.permutation(np.flatnonzero(labels == k))[:t] for k, t in zip(classes, take)]
+    return np.sort(np.concatenate(picked))
 
 
 def stratified_folds(labels: np.ndarray, folds: int, *, seed: int = 0) -> np.ndarray:
