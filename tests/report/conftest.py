@@ -7,6 +7,7 @@ seeded injected noise; the run directory is written by the real ``write_run``.
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +51,11 @@ def digits_result(noise: float = 0.15, seed: int = 0) -> FindResult:
     digits = load_digits()
     truth = digits.target.astype(np.int64)
     labels = _flip(truth, 10, noise, seed)
+    start = time.perf_counter()
     probs = _oof_probs(digits.data / 16.0, labels, seed)
+    seconds = time.perf_counter() - start
     result = find_from_probs(labels, probs, [str(k) for k in range(10)])
+    result.timings = {"pred_probs": seconds, **result.timings}
     images = np.round(digits.images * (255 / 16)).astype(np.uint8)
     result.settings.update({"model": "logistic-regression", "folds": 3, "noise_pct": 100 * noise,
                             "seed": seed})

@@ -66,8 +66,9 @@ def _card(row: dict, *, images: np.ndarray | None, root: str | None, has_text: b
     quality = row.get("label_quality")
     quality_txt = f"{float(quality):.3f}" if _is_number(quality) else "–"
     parts.append(
-        f'<div>confidence <b class="{_BUCKET_CLASS.get(bucket, "")}">{esc(conf_txt)}</b>'
-        f" · quality {esc(quality_txt)}</div>"
+        f'<div class="scores"><span title="model confidence in the suggested label">conf <b class="'
+        f'{_BUCKET_CLASS.get(bucket, "")}">{esc(conf_txt)}</b></span> · <span title="label quality '
+        f'score of the given label (lower is more suspicious)">quality {esc(quality_txt)}</span></div>'
     )
     if "is_noisy" in row:
         noisy = str(row["is_noisy"]).lower() in ("true", "1")

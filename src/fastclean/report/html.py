@@ -152,6 +152,7 @@ figcaption { font-size:12px; color:var(--muted); margin-top:2px; }
             background:#f0f2f5; color:var(--muted); margin-bottom:6px; text-align:center; }
 .item .rank { float:right; color:var(--muted); }
 .item .labels { font-size:15px; margin:2px 0; }
+.item .scores { white-space:nowrap; font-size:11.5px; }
 .item .given { color:var(--bad); text-decoration:line-through; }
 .item .sugg { color:var(--ok); font-weight:600; }
 .item .id { color:var(--muted); word-break:break-all; }

@@ -108,7 +108,7 @@ def issues_per_class_plot(
     top_cols = sorted(int(c) for c in np.argsort(-col_totals, kind="stable")[:10] if col_totals[c] > 0)
     other = [c for c in range(k) if c not in top_cols]
 
-    fig = _new_figure(9.0, max(2.4, 0.34 * max(len(rows), 1) + 1.4))
+    fig = _new_figure(7.6, max(2.4, 0.34 * max(len(rows), 1) + 1.4))
     ax = fig.subplots()
     if not rows:
         ax.text(0.5, 0.5, "no issues found", ha="center", va="center", transform=ax.transAxes)
@@ -127,7 +127,7 @@ def issues_per_class_plot(
     ax.set_yticks(range(len(rows)), [_short(str(classes[r]), 22) for r in rows], fontsize=9)
     for y, total in enumerate(left):
         ax.text(total, y, f" {int(total)}", va="center", fontsize=8, color="#5b6475")
-    ax.set_xlabel("issues flagged (given label on the left, colour = suggested label)")
+    ax.set_xlabel("issues flagged (given label on the left, colour = suggested)")
     ax.set_xlim(0, left.max() * 1.12)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(title="suggested", fontsize=8, title_fontsize=9, loc="center left",

@@ -38,7 +38,7 @@ def run_sections(run: Any, *, top_k: int) -> list[Section]:
     sections.append(("per-class", "Issues per class", _per_class(run, issues)))
     sections.append(("confidence", "Confidence of the suggestions", _confidence(issues)))
     if "is_noisy" in issues.columns and summary.get("n_actual_noisy") is not None:
-        sections.append(("detection", "Detection against the truth", _detection(run)))
+        sections.append(("detection", "Detection against the truth", _detection(run, issues)))
     root = run.dataset.get("root") or summary.get("dataset", {}).get("root")
     sections.append((
         "gallery",
@@ -159,18 +159,22 @@ def _per_class(run: Any, issues: Any) -> str:
     known = ~(np.isnan(given) | np.isnan(suggested))
     uri = plots.issues_per_class_plot(given[known].astype(np.int64), suggested[known].astype(np.int64),
                                       run.classes)
-    out = figure(uri, "issues per class", "Issues per given label, coloured by the suggested label.")
+    fig = figure(uri, "issues per class", "Issues per given label, coloured by the suggested label.")
+    corrections = ""
     if len(issues):
         pairs = (issues.groupby(["given_label", "suggested_label"]).size()
-                 .sort_values(ascending=False, kind="stable").head(15))
+                 .sort_values(ascending=False, kind="stable").head(12))
         rows = [(g, sug, int(c)) for (g, sug), c in pairs.items()]
-        out += "<h3>Most frequent corrections</h3>" + table(["given", "suggested", "issues"], rows)
+        corrections = ("<div><h3>Most frequent corrections</h3>"
+                       + table(["given", "suggested", "issues"], rows) + "</div>")
+    out = f'<div class="cols"><div>{fig}</div>{corrections}</div>'
     per_class = _records(run.summary.get("per_class"))
     if per_class:
-        headers = list(dict.fromkeys(k for r in per_class for k in r))
+        headers = [h for h in dict.fromkeys(k for r in per_class for k in r)
+                   if not (h == "class_index" and "class" in per_class[0])]
         rows = [[r.get(h) for h in headers] for r in per_class]
-        out += ("<details><summary>Per-class label health</summary>"
-                f'<div class="scroll">{table(headers, rows)}</div></details>')
+        out += ("<h3>Per-class label health (worst first)</h3>"
+                f'<div class="scroll">{table(headers, rows)}</div>')
     return out
 
 
@@ -178,23 +182,32 @@ def _confidence(issues: Any) -> str:
     if len(issues) == 0 or "confidence" not in issues.columns:
         return '<p class="note">No issues were flagged.</p>'
     conf = issues["confidence"].astype(float).to_numpy()
-    return figure(
+    fig = figure(
         plots.confidence_histogram(conf),
         "confidence histogram",
-        "How sure the model is of the label it suggests, over the flagged issues. "
-        "80+ suggestions are the safest to accept.",
+        "How sure the model is of the label it suggests, over the flagged issues.",
     )
+    rows = []
+    for name, lo, hi, _ in plots.BUCKETS:
+        n = int(np.sum((conf >= lo) & ((conf < hi) if hi < 1.0 else (conf <= hi))))
+        rows.append((name, n, f"{n / len(conf):.0%}"))
+    counts = ("<div><h3>Buckets</h3>" + table(["confidence", "issues", "share"], rows)
+              + '<p class="note">80+ suggestions are the safest to accept;<br>'
+              "&lt;60 ones deserve a look first.</p></div>")
+    return f'<div class="cols"><div>{fig}</div>{counts}</div>'
 
 
-def _detection(run: Any) -> str:
-    issues, s = run.issues, run.summary
+def _detection(run: Any, issues: Any) -> str:
+    s = run.summary
     noisy = issues["is_noisy"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
     uri = plots.precision_recall_at_rank(noisy, int(s["n_actual_noisy"]))
     rows = [(k, s.get(k)) for k in ("precision", "recall", "f1", "auprc") if s.get(k) is not None]
-    return figure(uri, "precision and recall against rank",
-                  "Among the first k issues, the fraction that were really corrupted (precision) "
-                  "and the fraction of all corrupted labels found so far (recall).") + table(
-        ["score", "value"], rows)
+    rows.append(("actually noisy", int(s["n_actual_noisy"])))
+    rows.append(("flagged", len(issues)))
+    fig = figure(uri, "precision and recall against rank",
+                 "Among the first k issues: the fraction really corrupted (precision) and the "
+                 "fraction of all corrupted labels found so far (recall).")
+    return f'<div class="cols"><div>{fig}</div><div>{table(["score", "value"], rows)}</div></div>'
 
 
 def _issue_table(issues: Any, n_examples: int) -> str:
