@@ -1,0 +1,106 @@
+"""``fastclean train`` and ``fastclean bench`` from the command line: outputs and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from fastclean.cli import app
+
+
+@pytest.fixture(scope="module")
+def imagenette_like(tmp_path_factory):
+    """A miniature Noisy Imagenette (real digit images as JPEGs under train/<wnid>/, val/<wnid>/)."""
+    from fastclean.data.synthetic import make_imagenette_like
+
+    return make_imagenette_like(tmp_path_factory.mktemp("imagenette"), n_per_class=8,
+                                n_valid_per_class=2, n_classes=3, size=32)
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--strategy", "mixup"], "strategy"),
+    (["--loss", "hinge"], "loss"),
+    (["--threshold", "1.5"], "threshold"),
+    (["--threshold", "0"], "threshold"),
+    (["--noise-type", "spiral"], "noise_type"),
+    (["--track", "tensorboard"], "track"),
+])
+def test_bad_options_exit_2_with_one_line_and_write_nothing(tmp_path, args, message):
+    out = tmp_path / "out"
+    res = invoke("train", "digits", "--out", str(out), *args)
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
+    assert not out.exists()
+
+
+def test_a_noise_level_the_label_file_lacks_is_refused(tmp_path, imagenette_like):
+    res = invoke("train", "noisy-imagenette", "--noise", "10", "--data-dir", str(imagenette_like),
+                 "--out", str(tmp_path / "o"))
+    assert res.exit_code == 2 and "1, 5, 25 and 50" in res.stderr
+
+
+def test_cuda_without_gpu_or_wandb_without_package_is_refused(tmp_path):
+    import importlib.util
+
+    import torch
+
+    if not torch.cuda.is_available():
+        res = invoke("train", "digits", "--device", "cuda", "--out", str(tmp_path / "o"))
+        assert res.exit_code == 2 and "no GPU" in res.stderr
+    if importlib.util.find_spec("wandb") is None:
+        res = invoke("train", "digits", "--track", "wandb", "--out", str(tmp_path / "o"))
+        assert res.exit_code == 2 and "wandb is not installed" in res.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_train_on_miniature_noisy_imagenette_writes_model_metrics_and_labels(tmp_path, imagenette_like):
+    import torch
+
+    torch.set_num_threads(1)
+    out = tmp_path / "run"
+    res = invoke("train", "noisy-imagenette", "--data-dir", str(imagenette_like), "--noise", "25",
+                 "--strategy", "pseudo-label", "--arch", "resnet18", "--size", "32", "--epochs", "1",
+                 "--folds", "2", "--bs", "8", "--out", str(out))
+    assert res.exit_code == 0, res.stderr
+    assert (out / "model" / "export.pkl").is_file()
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["validation"] == "valid split" and metrics["n_valid"] == 6
+    config = json.loads((out / "config.json").read_text())
+    assert config["learner"]["arch"] == "resnet18" and config["noise_pct"] == 25
+    cleaned = pd.read_csv(out / "cleaned_labels.csv")
+    assert len(cleaned) == metrics["n_train"] == 24
+    assert cleaned.id.str.startswith("train/").all()
+    assert cleaned.is_noisy.sum() == metrics["n_actual_noisy"]
+
+
+def test_bench_on_miniature_noisy_imagenette_writes_the_reference_layout(tmp_path, imagenette_like):
+    import torch
+
+    torch.set_num_threads(1)
+    out = tmp_path / "bench"
+    res = invoke("bench", "noisy-imagenette", "--noise", "25", "50", "--data-dir", str(imagenette_like),
+                 "--losses", "ls", "--filter-bys", "both", "--strategies", "baseline,pseudo-label",
+                 "--arch", "small-cnn", "--size", "16", "--epochs", "1", "--folds", "2", "--bs", "8",
+                 "--out", str(out))
+    assert res.exit_code == 0, res.stderr
+    results = pd.read_csv(out / "results.csv")
+    assert set(results.noise_pct) == {0, 25, 50}
+    preds = pd.read_csv(out / "imagenette_labelsmoothing" / "prune_noise_rate_class"
+                        / "noisy50_train_predictions.csv")
+    assert {"path", "noisy_labels_25", "noisy_labels_50", "is_valid", "predictions",
+            "confidence"} <= set(preds.columns)
+    assert preds.path.str.endswith(".JPEG").all()
+
+
+def test_bench_rejects_a_bad_noise_list_without_output(tmp_path):
+    res = invoke("bench", "digits", "--noise", "5", "abc", "--out", str(tmp_path / "b"))
+    assert res.exit_code == 2 and "abc" in res.stderr
+    assert not (tmp_path / "b").exists()
