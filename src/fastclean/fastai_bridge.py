@@ -83,7 +83,8 @@ class LabelIssueInterpretation:
             )
         if items is not None and len(items) != len(probs):
             raise ValueError(f"items: {len(items)} items for {len(probs)} rows of pred_probs")
-        self.pred_probs, self.labels, self.items, self.dl, self.learn = probs, labels, items, dl, learn
+        self.pred_probs, self.labels, self.items = probs, labels, items
+        self.dl, self.learn = dl, learn
         ranked = find_label_issues(labels, probs, filter_by=filter_by,
                                    return_indices_ranked_by=rank_by)
         self.issue_indices = np.asarray(ranked, dtype=np.int64)
@@ -127,7 +128,8 @@ class LabelIssueInterpretation:
             dl = learn.dls[ds_idx].new(shuffle=False, drop_last=False)
         probs, targets = learn.get_preds(dl=dl)
         if targets is None or (hasattr(targets, "numel") and targets.numel() == 0):
-            raise ValueError("dl: the DataLoader has no labels (use test_dl(..., with_labels=True))")
+            raise ValueError(
+                "dl: the DataLoader has no labels (use test_dl(..., with_labels=True))")
         items = getattr(dl, "items", None)
         if items is not None and hasattr(items, "iloc"):
             items = [row for _, row in items.iterrows()]
@@ -164,7 +166,8 @@ class LabelIssueInterpretation:
         """The ``k`` worst issues (all by default), as a DataFrame."""
         return self.issues if k is None else self.issues.head(_check_k(k))
 
-    def plot_top_issues(self, k: int = 9, ncols: int = 3, figsize: tuple[float, float] | None = None):
+    def plot_top_issues(self, k: int = 9, ncols: int = 3,
+                        figsize: tuple[float, float] | None = None):
         """Show the ``k`` worst label issues.
 
         Images are drawn in a grid, each titled ``given / suggested / confidence``; for any

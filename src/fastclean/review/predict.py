@@ -122,7 +122,8 @@ def predict(
                 raise ValueError("image_shape: required to feed an image to a scikit-learn model")
             x = _image_to_pixels(item, image_shape)
         probs = np.asarray(model.predict_proba(x), dtype=np.float64)[0]
-        names = [classes[int(c)] if _is_int(c) else str(c) for c in getattr(model, "classes_", classes)]
+        names = [classes[int(c)] if _is_int(c) else str(c)
+                 for c in getattr(model, "classes_", classes)]
     else:
         raise ValueError(f"kind: expected 'fastai' or 'sklearn', got {kind!r}")
     order = np.argsort(-probs, kind="stable")

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_at     TEXT    NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_by_example ON decisions(example_index, seq);
-CREATE UNIQUE INDEX IF NOT EXISTS one_undo_per_decision ON decisions(undoes) WHERE undoes IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS one_undo_per_decision
+    ON decisions(undoes) WHERE undoes IS NOT NULL;
 CREATE VIEW IF NOT EXISTS effective_decisions AS
     SELECT d.* FROM decisions AS d
     WHERE d.action != 'undo'
@@ -85,7 +86,8 @@ class CorrectionsStore:
     Examples
     --------
     >>> store = CorrectionsStore(run_dir, classes=["cat", "dog"])   # doctest: +SKIP
-    >>> store.decide(3, "img3.png", "accept", original_label="cat", final_label="dog")  # doctest: +SKIP
+    >>> store.decide(3, "img3.png", "accept",
+    ...              original_label="cat", final_label="dog")  # doctest: +SKIP
     """
 
     def __init__(self, run_dir: str | os.PathLike, classes: Sequence[str]) -> None:
@@ -158,7 +160,8 @@ class CorrectionsStore:
             if final_label is None:
                 raise ValueError(f"final_label: required for action {action!r}")
             self._check_label("final_label", final_label)
-        return self._append(int(example_index), str(example_id), action, original_label, final_label, None)
+        return self._append(int(example_index), str(example_id), action, original_label,
+                            final_label, None)
 
     def undo(self, example_index: int | None = None) -> Decision | None:
         """Cancel the most recent effective decision, by appending an ``undo`` row.
@@ -235,7 +238,8 @@ class CorrectionsStore:
             " undoes, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (index, example_id, action, original, final, undoes, decided_at),
         )
-        return Decision(cur.lastrowid, index, example_id, action, original, final, undoes, decided_at)
+        return Decision(cur.lastrowid, index, example_id, action, original, final, undoes,
+                        decided_at)
 
 
 def _to_decision(row: sqlite3.Row) -> Decision:

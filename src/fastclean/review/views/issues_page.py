@@ -147,7 +147,8 @@ def _actions(ctx: ReviewContext, row: pd.Series) -> None:
     classes = ctx.run.classes
     default = classes.index(suggested) if suggested in classes else 0
     choice, relabel = st.columns([2, 1], vertical_alignment="bottom")
-    chosen = choice.selectbox("Another label", classes, index=default, key=f"relabel_choice_{index}")
+    chosen = choice.selectbox("Another label", classes, index=default,
+                              key=f"relabel_choice_{index}")
     relabel.button("Relabel", key="relabel", shortcut="L", on_click=_decide,
                    args=(*args, "relabel", chosen), width="stretch")
     prev, nxt, undo = st.columns(3)

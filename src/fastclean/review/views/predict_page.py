@@ -7,7 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from ..context import ReviewContext
-from ..predict import MODEL_DIR, MODEL_FILES, SavedModel, find_saved_model, load_saved_model, predict
+from ..predict import (
+    MODEL_DIR, MODEL_FILES, SavedModel, find_saved_model, load_saved_model, predict,
+)
 from .widgets import probability_table
 
 
