@@ -211,3 +211,14 @@ def test_when_everything_is_decided_the_page_says_so(monkeypatch, image_run):
     at = start(monkeypatch, image_run)
     assert "No undecided example" in at.success[0].value
     assert f"{len(run.issues)} of {len(run.issues)}" in at.get("progress")[0].proto.text
+
+
+def test_a_run_from_bare_arrays_can_be_reviewed(monkeypatch, image_run):
+    import json
+
+    (image_run / "images.npy").unlink()
+    (image_run / "dataset.json").write_text(json.dumps({"name": None, "modality": "array"}))
+    at = start(monkeypatch, image_run)
+    assert any("no image or text" in str(m.value) for m in at.markdown)
+    at.button(key="accept").click().run()
+    assert [r[1] for r in rows(image_run)] == ["accept"]
