@@ -14,11 +14,11 @@ from tests.review.server import CHROMIUM, browser_page, serving, wait_for_app
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 
 
-@pytest.fixture(autouse=True)
-def _need_chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"chromium not found at {CHROMIUM} (install Debian's chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+# Checked at import, so that a machine without a browser skips before building run dirs.
+if not CHROMIUM.exists():
+    pytest.skip(f"chromium not found at {CHROMIUM} (install Debian's chromium)",
+                allow_module_level=True)
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
 def decisions(run_dir: Path) -> list[tuple]:
