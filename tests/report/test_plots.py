@@ -27,11 +27,17 @@ def test_noise_matrix_with_truth_is_two_panels_wide():
     assert both.height == alone.height
 
 
-def test_noise_matrix_of_many_classes_stays_bounded():
+def test_noise_matrix_of_many_classes_zooms_on_the_noisiest_ones():
     k = 200
-    m = np.full((k, k), 1.0 / k)
-    img = _png(plots.noise_matrix_plot(m, [f"c{i}" for i in range(k)]))
-    assert img.width <= 800 and img.height <= 700
+    m = np.full((k, k), 0.1 / (k - 1)) + np.eye(k) * 0.9
+    m[:, 7] = 0.0
+    m[7, 7], m[3, 7] = 0.4, 0.6  # class 7 is the noisiest
+    names = [f"c{i}" for i in range(k)]
+    zoomed = _png(plots.noise_matrix_plot(m, names, max_classes=30))
+    small = _png(plots.noise_matrix_plot(m[:30, :30], names[:30], max_classes=30))
+    assert zoomed.size == small.size
+    keep = plots.noisiest_classes(m, 30)
+    assert len(keep) == 30 and 7 in keep and np.all(np.diff(keep) > 0)
 
 
 def test_issues_per_class_draws_a_bar_per_given_class_up_to_the_cap():

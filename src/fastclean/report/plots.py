@@ -15,6 +15,8 @@ import numpy as np
 #: Confidence buckets of ``issues.csv`` (DESIGN.md §3), with their colours.
 BUCKETS = (("<60", 0.0, 0.6, "#c8392b"), ("60-80", 0.6, 0.8, "#d98a00"), ("80+", 0.8, 1.0, "#2e8b57"))
 _MAX_TICK_LABELS = 30
+#: Above this many classes the noise-matrix heatmap zooms on the noisiest ones.
+MAX_MATRIX_CLASSES = _MAX_TICK_LABELS
 _MAX_CELL_TEXT = 12
 
 
@@ -59,8 +61,18 @@ def _matrix_axes(ax, matrix: np.ndarray, classes: Sequence[str], title: str) -> 
     return im
 
 
+def noisiest_classes(noise_matrix: np.ndarray, n: int) -> np.ndarray:
+    """Indices (ascending) of the ``n`` classes with the lowest ``P(given = j | true = j)``."""
+    diag = np.diag(np.asarray(noise_matrix, dtype=float))
+    return np.sort(np.argsort(diag, kind="stable")[:n])
+
+
 def noise_matrix_plot(
-    estimated: np.ndarray, classes: Sequence[str], true: np.ndarray | None = None
+    estimated: np.ndarray,
+    classes: Sequence[str],
+    true: np.ndarray | None = None,
+    *,
+    max_classes: int = MAX_MATRIX_CLASSES,
 ) -> str:
     """Heatmap of the estimated noise matrix ``P(given label | true label)``, the true one beside.
 
@@ -72,10 +84,23 @@ def noise_matrix_plot(
         Class names, in label order.
     true : ndarray, shape (K, K), optional
         The empirical noise matrix of the injected noise, when it is known.
+    max_classes : int
+        Above this many classes only the ``max_classes`` with the lowest estimated diagonal
+        (the noisiest) are drawn, in label order.
     """
-    panels = [(np.asarray(estimated, dtype=float), "estimated by confident learning")]
+    estimated = np.asarray(estimated, dtype=float)
+    names = list(classes)
+    keep = None
+    if estimated.shape[0] > max_classes:
+        # A 1000x1000 heatmap shows only its diagonal: zoom on the noisiest classes instead.
+        keep = noisiest_classes(estimated, max_classes)
+        names = [names[i] for i in keep]
+    sub = (lambda m: m) if keep is None else (lambda m: m[np.ix_(keep, keep)])
+    suffix = "" if keep is None else f", {len(keep)} noisiest classes"
+    panels = [(sub(estimated), "estimated by confident learning" + suffix)]
     if true is not None:
-        panels.append((np.asarray(true, dtype=float), "true (injected noise)"))
+        panels.append((sub(np.asarray(true, dtype=float)), "true (injected noise)" + suffix))
+    classes = names
     k = panels[0][0].shape[0]
     side = min(6.2, max(3.6, 0.42 * k + 1.8))
     fig = _new_figure(side * len(panels) + 0.8, side)

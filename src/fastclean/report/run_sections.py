@@ -13,6 +13,7 @@ from .html import esc, figure, fmt, key_values, table
 
 _ISSUE_TABLE_ROWS = 200
 _MAX_CLASS_NAMES = 30
+_MAX_CLASS_CHARS = 240
 
 Section = tuple[str, str, str]
 
@@ -98,7 +99,7 @@ def _summary(run: Any) -> str:
         cards.append(("actually noisy", fmt(s["n_actual_noisy"]), ""))
     for key in ("precision", "recall", "f1", "auprc"):
         if s.get(key) is not None:
-            cards.append((key if key != "f1" else "F1", fmt(s[key], digits=3), "ok"))
+            cards.append((key if key != "f1" else "F1", f"{float(s[key]):.3f}", "ok"))
     if s.get("overall_label_health_score") is not None:
         cards.append(("label health score", fmt(s["overall_label_health_score"]), ""))
     html_cards = "".join(
@@ -106,9 +107,14 @@ def _summary(run: Any) -> str:
         for k, v, c in cards
     )
     classes = list(run.classes)
-    shown = ", ".join(classes[:_MAX_CLASS_NAMES])
-    if len(classes) > _MAX_CLASS_NAMES:
-        shown += f", … and {len(classes) - _MAX_CLASS_NAMES} more"
+    shown_names: list[str] = []
+    for name in classes[:_MAX_CLASS_NAMES]:
+        if sum(len(n) + 2 for n in shown_names) + len(name) > _MAX_CLASS_CHARS:
+            break
+        shown_names.append(name)
+    shown = ", ".join(shown_names)
+    if len(shown_names) < len(classes):
+        shown += f", … and {len(classes) - len(shown_names)} more"
     facts: list[tuple[str, str]] = [
         ("dataset", esc(dataset.get("name", "–"))),
         ("modality", esc(dataset.get("modality", "–"))),
@@ -149,6 +155,9 @@ def _noise_matrix(run: Any) -> str:
     )
     caption = ("Cell (row i, column j) is the probability that an example whose true label is j "
                "was given label i; the diagonal is the fraction of each class labelled correctly.")
+    if len(run.classes) > plots.MAX_MATRIX_CLASSES:
+        caption += (f" With {len(run.classes)} classes only the {plots.MAX_MATRIX_CLASSES} with the "
+                    "lowest estimated diagonal are drawn, so columns need not sum to 1.")
     return figure(uri, "noise matrix heatmap", caption)
 
 
@@ -167,7 +176,14 @@ def _per_class(run: Any, issues: Any) -> str:
         rows = [(g, sug, int(c)) for (g, sug), c in pairs.items()]
         corrections = ("<div><h3>Most frequent corrections</h3>"
                        + table(["given", "suggested", "issues"], rows) + "</div>")
-    out = f'<div class="cols"><div>{fig}</div>{corrections}</div>'
+    overlap = ""
+    pairs = _records(run.summary.get("overlapping_classes"))[:10]
+    if pairs and {"class_a", "class_b"} <= set(pairs[0]):
+        rows = [(p["class_a"], p["class_b"], p.get("n_overlap"), p.get("joint_probability"))
+                for p in pairs]
+        overlap = ("<div><h3>Most confused class pairs</h3>"
+                   + table(["class a", "class b", "examples", "joint prob."], rows) + "</div>")
+    out = f'<div class="cols"><div>{fig}</div>{corrections}{overlap}</div>'
     per_class = _records(run.summary.get("per_class"))
     if per_class:
         headers = [h for h in dict.fromkeys(k for r in per_class for k in r)
@@ -250,7 +266,6 @@ def _records(per_class: Any) -> list[dict]:
     return []
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, default=str)
-    return str(value)
+def _plain(value: Any, limit: int = 300) -> str:
+    text = json.dumps(value, default=str) if isinstance(value, (dict, list, tuple)) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
