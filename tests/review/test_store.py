@@ -114,3 +114,23 @@ def test_decisions_never_touch_the_run_label_files(image_run):
     store.undo()
     after = {f: hashlib.sha256((image_run / f).read_bytes()).hexdigest() for f in files}
     assert after == before
+
+
+def _decide_many(run_dir, start, count):
+    store = CorrectionsStore(run_dir, CLASSES)
+    for i in range(start, start + count):
+        store.decide(i, f"id{i}", "keep", original_label="cat")
+
+
+def test_concurrent_writers_from_two_processes_lose_nothing(tmp_path):
+    import multiprocessing
+
+    CorrectionsStore(tmp_path, CLASSES)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_decide_many, args=(tmp_path, k * 40, 40)) for k in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    assert sorted(CorrectionsStore(tmp_path, CLASSES).latest()) == list(range(80))
