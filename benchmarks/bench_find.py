@@ -35,9 +35,10 @@ def load1() -> str:
 
 
 def timed(fn):
-    t = time.perf_counter()
+    """Run ``fn``; return its result, wall seconds and CPU seconds (all threads of this process)."""
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
-    return out, time.perf_counter() - t
+    return out, time.perf_counter() - t, time.process_time() - c
 
 
 def detection(labels, pred_probs, is_noisy) -> dict[str, float]:
@@ -53,18 +54,18 @@ def bench(dataset_name: str, split: str, model: str, *, noise: float, seed: int,
           worst: int) -> None:
     ds = load_dataset(dataset_name, split=split)
     with tempfile.TemporaryDirectory(prefix="fastclean-bench-") as cache:
-        probs, cold = timed(lambda: cross_val_pred_probs(ds, model, folds=folds, seed=seed,
+        probs, cold, cold_cpu = timed(lambda: cross_val_pred_probs(ds, model, folds=folds, seed=seed,
                                                          cache_dir=cache, progress=False))
         load_cold = load1()
-        _, warm = timed(lambda: cross_val_pred_probs(ds, model, folds=folds, seed=seed,
+        _, warm, _ = timed(lambda: cross_val_pred_probs(ds, model, folds=folds, seed=seed,
                                                      cache_dir=cache, progress=False))
         acc = float(np.mean(probs.argmax(1) == ds.labels))
         noisy, is_noisy = inject_noise(ds.labels, ds.n_classes, noise_pct=noise, seed=seed)
-        nprobs, cold_noisy = timed(lambda: cross_val_pred_probs(
+        nprobs, cold_noisy, noisy_cpu = timed(lambda: cross_val_pred_probs(
             ds.with_labels(noisy), model, folds=folds, seed=seed, cache_dir=cache, progress=False))
         scores = detection(noisy, nprobs, is_noisy)
-    print(f"| {dataset_name} ({split}, n={len(ds)}) | {model} | {acc:.4f} | {cold:.1f} | {warm:.2f} | "
-          f"{cold_noisy:.1f} | " + " | ".join(
+    print(f"| {dataset_name} ({split}, n={len(ds)}) | {model} | {acc:.4f} | {cold:.1f} ({cold_cpu:.0f}) | {warm:.2f} | "
+          f"{cold_noisy:.1f} ({noisy_cpu:.0f}) | " + " | ".join(
               f"{scores[f]['f1']:.4f} (P {scores[f]['precision']:.3f} R {scores[f]['recall']:.3f})"
               for f in FILTERS) + f" | {scores[FILTERS[0]].get('auprc', float('nan')):.4f} | {load_cold} |",
           flush=True)
@@ -92,7 +93,7 @@ def main() -> None:
     args = p.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     print(f"cpus={os.cpu_count()} FASTCLEAN_THREADS={os.environ.get('FASTCLEAN_THREADS', '1')}")
-    print(f"| dataset | model | OOS acc (given labels) | cold s | warm s | cold s ({args.noise:g}% noise) | "
+    print(f"| dataset | model | OOS acc (given labels) | cold s (cpu s) | warm s | cold s (cpu s), {args.noise:g}% noise | "
           + " | ".join(f"F1 {f}" for f in FILTERS) + " | AUPRC (ranking) | load1 |")
     print("|---|---|---|---|---|---|" + "---|" * len(FILTERS) + "---|---|")
     for key in args.only or sorted(CASES):

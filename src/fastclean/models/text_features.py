@@ -51,7 +51,8 @@ class MiniLMExtractor(FeatureExtractor):
         model = SentenceTransformer(minilm_path(), device="cpu")
         # Sorting by length keeps padding (wasted compute) small within a batch.
         order = np.argsort([len(t) for t in texts], kind="stable")
-        out = np.zeros((len(texts), model.get_sentence_embedding_dimension()), np.float32)
+        dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        out = np.zeros((len(texts), dim_of()), np.float32)
         with limited_threads(), progress_bar("minilm embeddings", len(texts), progress) as advance:
             for start in range(0, len(texts), self.batch_size):
                 rows = order[start:start + self.batch_size]
