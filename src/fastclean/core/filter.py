@@ -27,7 +27,7 @@ from .count import (
     self_confidence,
 )
 from .rank import RANK_METHODS, label_quality_scores, rank_rows
-from .validation import block_rows, validate_inputs
+from .validation import ROW_SUM_SLACK, block_rows, validate_inputs
 
 FILTER_BY = (
     "prune_by_noise_rate",
@@ -41,13 +41,14 @@ FILTER_BY = (
 _PRUNING = ("prune_by_noise_rate", "prune_by_class", "both")
 _LOW_SCORE = ("low_normalized_margin", "low_self_confidence")
 
+# Classes up to this size have all margins of their needed cells gathered directly.
+_SMALL_CLASS = 256
 # Rows sampled per class to estimate each cell's margin cut-off.
 _SAMPLE_ROWS = 512
-# Cells whose margin cut-off may be below this read their whole class column instead of
-# making every row of the class a streaming candidate.
-_COLUMN_CUTOFF = 0.05
-# Bound on how far validated rows may sum above 1 (tolerance plus float rounding).
-_ROW_SUM_SLACK = 1e-3
+# Cells whose margin cut-off may be at or below this read their whole class column: such a
+# cut can fall among rows whose label is their argmax, which the streaming pass skips.
+_COLUMN_CUTOFF = 0.0
+
 
 
 def _reduce_prune_counts(matrix: np.ndarray, frac_noise: float) -> np.ndarray:
@@ -133,6 +134,22 @@ def _argmax_cutoffs(labels, sc, row_max, row_argmax, need: np.ndarray) -> np.nda
     return bound.reshape(k, k)
 
 
+def _all_margins(pred_probs, sc, groups: ClassGroups, cells_mask: np.ndarray):
+    """(cell, margin, row) for every row of class k and every cell (k, j) in ``cells_mask``."""
+    k_classes = cells_mask.shape[0]
+    ks, js = np.nonzero(cells_mask)
+    sizes = groups.counts[ks]
+    ends = np.cumsum(sizes)
+    offsets = np.arange(int(ends[-1])) - np.repeat(ends - sizes, sizes)
+    rows = groups.order[np.repeat(groups.starts[ks], sizes) + offsets]
+    cols = np.repeat(js, sizes)
+    if pred_probs.flags.c_contiguous:
+        probs = np.take(pred_probs.reshape(-1), rows * k_classes + cols)
+    else:
+        probs = pred_probs[rows, cols]
+    return np.repeat(ks * k_classes + js, sizes), probs - sc[rows], rows
+
+
 def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np.ndarray:
     """Per-cell margin thresholds ``tau[k, j]`` such that every row of class k among the
     ``need[k, j]`` largest margins ``p[:, j] - p[:, k]`` has a margin >= tau.
@@ -190,7 +207,7 @@ def _margin_candidates(pred_probs, sc, row_max, row_argmax, groups: ClassGroups,
         members = groups.rows(label)
         top, s = row_max[members], sc[members]
         top64 = top.astype(np.float64)
-        other_bound = np.minimum(top64, (1.0 + _ROW_SUM_SLACK) - top64) - s.astype(np.float64)
+        other_bound = np.minimum(top64, (1.0 + ROW_SUM_SLACK) - top64) - s.astype(np.float64)
         read = other_bound >= lowest[label]
         # Rows not read contribute at most their argmax column.
         direct = members[~read]
@@ -220,12 +237,23 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
     k_classes = len(groups.counts)
     mask = np.zeros(len(labels), dtype=bool)
     # need[k, j]: rows labelled k to flag for column j (pcm is transposed).
-    need = np.array(pcm.T, dtype=np.int64)
+    need = np.ascontiguousarray(pcm.T, dtype=np.int64)
     np.fill_diagonal(need, 0)
     need[~eligible] = 0
     need = np.minimum(np.maximum(need, 0), groups.counts[:, None])
     if not need.any():
         return mask
+    # Small classes: every margin of every needed cell is gathered directly (few values).
+    small = (need > 0) & (groups.counts <= _SMALL_CLASS)[:, None]
+    if small.any():
+        cells, values, rows = _all_margins(pred_probs, sc, groups, small)
+        selected, unresolved = top_n_per_cell(cells, values, np.where(small, need, 0).ravel())
+        mask[rows[selected]] = True
+        leftover = np.zeros(small.shape, dtype=bool)
+        leftover[np.unravel_index(unresolved, small.shape)] = True
+        need = np.where(small & ~leftover, 0, need)
+        if not need.any():
+            return mask
     tau = _argmax_cutoffs(labels, sc, row_max, row_argmax, need)
     from_sample = _margin_cutoffs(pred_probs, sc, groups, np.where(np.isfinite(tau), 0, need))
     # Both are lower bounds on the cut (the sample one with high probability): use the larger.
@@ -233,7 +261,7 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
     # A low cut can fall among many rows of the class (even rows whose label is their
     # argmax): those cells read their whole class column. All other cells only need the few
     # rows with a large margin somewhere, collected in one pass.
-    by_column = (need > 0) & (tau < _COLUMN_CUTOFF)
+    by_column = (need > 0) & (tau <= _COLUMN_CUTOFF)
     streamed = np.where((need > 0) & ~by_column, tau, np.inf)
     cells, values, rows = _margin_candidates(pred_probs, sc, row_max, row_argmax, groups,
                                              streamed, chunk_size)
