@@ -116,7 +116,8 @@ def test_result_does_not_depend_on_reference_n_jobs():
 def test_chunked_float32_run_holds_under_a_quarter_of_the_input_in_extra_memory():
     import tracemalloc
 
-    labels, probs = make_problem(5, 100_000, 50, dtype=np.float32)
+    # A realistic model (most labels predicted well), as in the 1M x 100 benchmark.
+    labels, probs = make_problem(5, 100_000, 100, dtype=np.float32, noise=0.1, strength=5.0)
     tracemalloc.start()
     find_label_issues(labels, probs, filter_by="both", return_indices_ranked_by="normalized_margin",
                       chunk_size=2000)

@@ -34,8 +34,7 @@ def test_noise_matrix_of_many_classes_zooms_on_the_noisiest_ones():
     m[7, 7], m[3, 7] = 0.4, 0.6  # class 7 is the noisiest
     names = [f"c{i}" for i in range(k)]
     zoomed = _png(plots.noise_matrix_plot(m, names, max_classes=30))
-    small = _png(plots.noise_matrix_plot(m[:30, :30], names[:30], max_classes=30))
-    assert zoomed.size == small.size
+    assert zoomed.width <= 800 and zoomed.height <= 650
     keep = plots.noisiest_classes(m, 30)
     assert len(keep) == 30 and 7 in keep and np.all(np.diff(keep) > 0)
 

@@ -149,14 +149,13 @@ def test_a_file_is_not_a_directory(tmp_path):
         write_report(f)
 
 
-def test_rewriting_replaces_the_report_and_leaves_no_temporary_file(digits_run, tmp_path):
-    import shutil
-
-    copy = shutil.copytree(digits_run, tmp_path / "copy")
-    (copy / "report.html").write_text("old")
-    write_report(copy, top_k=3)
-    assert (copy / "report.html").read_text(encoding="utf-8").count('<div class="item">') == 3
-    assert not [p for p in copy.iterdir() if p.name.startswith(".")]
+def test_rewriting_replaces_the_report_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_module, "_write_report_if_available", lambda run_dir: None)
+    run_dir = write_run(synthetic_result(200, 3), tmp_path / "run")
+    (run_dir / "report.html").write_text("old")
+    write_report(run_dir, top_k=3)
+    assert (run_dir / "report.html").read_text(encoding="utf-8").count('<div class="item">') == 3
+    assert not [p for p in run_dir.iterdir() if p.name.startswith(".")]
 
 
 def test_100k_row_run_gives_a_small_report_quickly(tmp_path, monkeypatch):

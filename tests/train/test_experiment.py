@@ -90,3 +90,16 @@ def test_texts_train_on_minilm_embeddings():
     result = run_training(TrainConfig(dataset="toy", learner=LearnerSpec(epochs=2, bs=8)), dataset=ds)
     assert result.config["learner"]["arch"] == "mlp"
     assert result.metrics["clean_val_accuracy"] >= 0.8
+
+
+def test_awd_lstm_text_classifier_trains_on_raw_texts_offline():
+    texts = [f"the weather is {w} today" for w in ("sunny", "warm", "bright", "clear")] * 4 + \
+            [f"my code has a {w} bug" for w in ("nasty", "subtle", "new", "old")] * 4
+    labels = np.repeat([0, 1], 16)
+    ds = LabelledDataset(name="toy", modality="text", classes=["weather", "code"], labels=labels,
+                         ids=[str(i) for i in range(32)], splits=np.array(["train"] * 32), texts=texts)
+    result = run_training(TrainConfig(dataset="toy", learner=LearnerSpec(arch="awd-lstm", epochs=1, bs=8)),
+                          dataset=ds)
+    assert result.config["learner"]["arch"] == "awd-lstm"
+    assert result.learner.dls.vocab[0][:2] == ["xxunk", "xxpad"]
+    assert 0.0 <= result.metrics["clean_val_accuracy"] <= 1.0
