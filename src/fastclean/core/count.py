@@ -52,6 +52,8 @@ class ClassGroups:
         # Narrow keys let numpy's stable sort use radix sort.
         key = labels.astype(np.uint16) if n_classes <= 1 << 16 else labels
         order = np.argsort(key, kind="stable")
+        if len(labels) < 1 << 31:
+            order = order.astype(np.int32)
         starts = np.zeros(n_classes + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
         return cls(order=order, counts=counts, starts=starts)

@@ -142,29 +142,32 @@ def validate_pred_probs(
     if not (isinstance(atol, (int, float)) and atol >= 0):
         raise ValueError(f"atol must be a non-negative number, got {atol!r}")
     step = block_rows(k, chunk_size)
-    row_sums = np.empty(n, dtype=arr.dtype)
+    worst_row, worst_dev, zero_row = -1, -1.0, -1
     for start in range(0, n, step):
         block = np.asarray(arr[start:start + step])
         # NaN and +-inf propagate into the row sum, so one reduction covers all three checks.
-        row_sums[start:start + step] = block.sum(axis=1)
+        sums = block.sum(axis=1)
         if block.min() < 0:
             row = start + int(np.nonzero((block < 0).any(axis=1))[0][0])
             raise ValueError(f"pred_probs must be non-negative; row {row} has a negative value")
-    bad = ~np.isfinite(row_sums)
-    if bad.any():
-        row = int(np.nonzero(bad)[0][0])
-        raise ValueError(f"pred_probs must be finite; row {row} contains NaN or inf")
+        bad = ~np.isfinite(sums)
+        if bad.any():
+            row = start + int(np.nonzero(bad)[0][0])
+            raise ValueError(f"pred_probs must be finite; row {row} contains NaN or inf")
+        dev = np.abs(sums.astype(np.float64) - 1.0)
+        i = int(dev.argmax())
+        if dev[i] > worst_dev:
+            worst_row, worst_dev, worst_sum = start + i, float(dev[i]), float(sums[i])
+        if zero_row < 0 and (sums == 0).any():
+            zero_row = start + int(np.nonzero(sums == 0)[0][0])
     if renormalize:
-        if (row_sums == 0).any():
-            row = int(np.nonzero(row_sums == 0)[0][0])
-            raise ValueError(f"pred_probs row {row} sums to 0 and cannot be renormalized")
-        return arr / row_sums[:, None]
-    dev = np.abs(row_sums.astype(np.float64) - 1.0)
-    worst = int(dev.argmax())
-    if dev[worst] > atol:
+        if zero_row >= 0:
+            raise ValueError(f"pred_probs row {zero_row} sums to 0 and cannot be renormalized")
+        return arr / arr.sum(axis=1, keepdims=True)
+    if worst_dev > atol:
         raise ValueError(
-            f"pred_probs rows must sum to 1 within atol={atol:g}; row {worst} sums to "
-            f"{float(row_sums[worst]):.6g}. Pass renormalize=True to divide each row by its sum."
+            f"pred_probs rows must sum to 1 within atol={atol:g}; row {worst_row} sums to "
+            f"{worst_sum:.6g}. Pass renormalize=True to divide each row by its sum."
         )
     return arr
 
