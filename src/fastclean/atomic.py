@@ -39,6 +39,10 @@ def atomic_output_dir(out: str | os.PathLike, *, overwrite: bool = False) -> Ite
     out = check_output_dir(out, overwrite=overwrite).absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    # mkdtemp makes the directory private (0700); the output should get the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
     try:
         yield tmp
     except BaseException:

@@ -145,22 +145,28 @@ def print_run(out: Path, *, top: int = 10) -> None:
 
     run = read_run(out)
     issues = run.issues.head(top)
-    table = Table(title=f"Top {len(issues)} of {len(run.issues)} label issues", show_lines=False)
-    for col in ("rank", "index", "id", "split", "given_label", "suggested_label", "confidence",
-                "confidence_bucket"):
-        table.add_column(col, overflow="fold")
-    if "text" in issues.columns:
-        table.add_column("text", overflow="ellipsis", max_width=60)
-    if "is_noisy" in issues.columns:
-        table.add_column("is_noisy")
+    table = Table(title=f"Top {len(issues)} of {len(run.issues)} label issues (worst first)")
+    table.add_column("rank", justify="right", no_wrap=True, min_width=4)
+    table.add_column("id", no_wrap=True, min_width=8, max_width=22, overflow="ellipsis")
+    table.add_column("split", no_wrap=True, min_width=5)
+    table.add_column("given → suggested", no_wrap=True, min_width=12, max_width=34, overflow="ellipsis")
+    table.add_column("conf", justify="right", no_wrap=True, min_width=11)
+    has_text = "text" in issues.columns
+    has_truth = "is_noisy" in issues.columns
+    if has_truth:
+        table.add_column("noisy?", no_wrap=True, min_width=6)
+    if has_text:
+        table.add_column("text", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 80))
     for _, row in issues.iterrows():
-        cells = [str(row["rank"]), str(row["index"]), str(row["id"])[:40], str(row["split"]),
-                 str(row["given_label"]), str(row["suggested_label"]), f"{row['confidence']:.3f}",
-                 str(row["confidence_bucket"])]
-        if "text" in issues.columns:
-            cells.append(str(row["text"])[:200])
-        if "is_noisy" in issues.columns:
-            cells.append(str(row["is_noisy"]))
+        cells = [
+            str(row["rank"]), str(row["id"]), str(row["split"]),
+            f"{row['given_label']} → {row['suggested_label']}",
+            f"{row['confidence']:.2f} ({row['confidence_bucket']})",
+        ]
+        if has_truth:
+            cells.append("yes" if str(row["is_noisy"]) == "True" else "no")
+        if has_text:
+            cells.append(" ".join(str(row["text"]).split()))
         table.add_row(*cells)
     console.print(table)
     s = run.summary
