@@ -60,11 +60,11 @@ def train(
         False, "--keep-unconfident", help="Pseudo-label: keep flagged examples below the threshold."),
     folds: int = typer.Option(3, "--folds", help="Folds for out-of-sample pred_probs."),
     arch: str = typer.Option("auto", "--arch", help="auto | small-cnn | resnet18 | resnet34 | "
-                             "efficientnet-lite0 | mlp."),
+                             "efficientnet-lite0 | mlp | awd-lstm."),
     pretrained: bool = typer.Option(False, "--pretrained", help="Start from ImageNet weights (downloads once)."),
     size: Optional[int] = typer.Option(None, "--size", help="Resize images on disk to SIZE×SIZE."),
     bs: int = typer.Option(64, "--bs", help="Batch size."),
-    lr: Optional[float] = typer.Option(None, "--lr", help="Learning rate (default 3e-3, fine-tune 2e-3)."),
+    lr: Optional[float] = typer.Option(None, "--lr", help="Learning rate (default 1e-2 from scratch, 2e-3 fine-tune)."),
     max_train: Optional[int] = typer.Option(None, "--max-train", help="Train on a fixed stratified subset."),
     device: str = typer.Option("cpu", "--device", help="cpu | cuda | auto."),
     track: str = typer.Option("none", "--track", help="none | wandb (fastai WandbCallback)."),

@@ -125,8 +125,8 @@ def bench_noise_level(config: BenchConfig, noise_pct: float, spec: LearnerSpec, 
     data = prepare_data(dataset if dataset is not None else config.dataset, noise_pct=noise_pct,
                         noise_type=config.noise_type, seed=config.seed, data_dir=config.data_dir,
                         max_train=config.max_train, load_kwargs=config.load_kwargs)
-    train = with_inputs(data.train, cache_dir=cache_dir)
-    valid = with_inputs(data.valid, cache_dir=cache_dir)
+    train = with_inputs(data.train, cache_dir=cache_dir, arch=spec.arch)
+    valid = with_inputs(data.valid, cache_dir=cache_dir, arch=spec.arch)
     seed = config.seed
     rows: list[dict[str, Any]] = []
     everything = np.ones(len(train), dtype=bool)
@@ -304,7 +304,8 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
             probe = prepare_data(dataset if dataset is not None else config.dataset, noise_pct=0,
                                  data_dir=config.data_dir, max_train=config.max_train,
                                  load_kwargs=config.load_kwargs)
-            spec = config.learner.resolved(with_inputs(probe.train, cache_dir=cache_dir))
+            spec = config.learner.resolved(with_inputs(probe.train, cache_dir=cache_dir,
+                                                       arch=config.learner.arch))
         level_rows, predictions, data = bench_noise_level(config, level, spec, dataset=dataset,
                                                           cache_dir=cache_dir, progress=progress)
         rows += level_rows

@@ -47,14 +47,20 @@ class Items(list):
         return f"Items({len(self)})"
 
 
-def input_kind(ds: LabelledDataset) -> str:
-    """Which input the DataBlock reads: ``"images"``, ``"paths"`` or ``"features"``.
+def input_kind(ds: LabelledDataset, *, text: bool = False) -> str:
+    """Which input the DataBlock reads: ``"images"``, ``"paths"``, ``"features"`` or ``"texts"``.
+
+    ``text=True`` asks for the raw strings (the fastai AWD_LSTM text classifier).
 
     Raises
     ------
     ValueError
         If ``ds`` holds only texts (embed them first, see :mod:`fastclean.train.features`).
     """
+    if text:
+        if ds.texts is None:
+            raise ValueError(f"dataset {ds.name!r}: a text classifier needs texts")
+        return "texts"
     if ds.images is not None:
         return "images"
     if ds.paths is not None:
@@ -68,6 +74,8 @@ def input_kind(ds: LabelledDataset) -> str:
 
 
 def _inputs(ds: LabelledDataset, kind: str, rgb: bool) -> list:
+    if kind == "texts":
+        return list(ds.texts)
     if kind == "images":
         images = np.asarray(ds.images, dtype=np.uint8)
         if rgb and images.ndim == 3:
@@ -78,15 +86,16 @@ def _inputs(ds: LabelledDataset, kind: str, rgb: bool) -> list:
     return list(np.asarray(ds.features, dtype=np.float32))
 
 
-def make_items(ds: LabelledDataset, labels: np.ndarray | None = None, *, rgb: bool = False) -> list:
+def make_items(ds: LabelledDataset, labels: np.ndarray | None = None, *, rgb: bool = False,
+               text: bool = False) -> list:
     """``(input, label_name)`` tuples for ``ds``; ``labels`` overrides ``ds.labels``."""
     labels = ds.labels if labels is None else np.asarray(labels)
-    xs = _inputs(ds, input_kind(ds), rgb)
+    xs = _inputs(ds, input_kind(ds, text=text), rgb)
     return [(x, ds.classes[int(y)]) for x, y in zip(xs, labels)]
 
 
 def make_datablock(ds: LabelledDataset, valid_idx: Sequence[int], *, rgb: bool = False,
-                   size: int | None = None):
+                   size: int | None = None, text: bool = False):
     """The fastai ``DataBlock`` for ``ds``, with ``valid_idx`` as its validation rows.
 
     Parameters
@@ -99,6 +108,8 @@ def make_datablock(ds: LabelledDataset, valid_idx: Sequence[int], *, rgb: bool =
         Three-channel images (pretrained ImageNet bodies) instead of grayscale ones.
     size : int, optional
         Resize images to ``size`` x ``size`` (required for images on disk).
+    text : bool
+        Tokenize and numericalize the raw texts (fastai ``TextBlock``, spaCy-free word rules).
     """
     from fastai.data.block import CategoryBlock, DataBlock, TransformBlock
     from fastai.data.transforms import IndexSplitter, IntToFloatTensor, ItemGetter
@@ -106,9 +117,14 @@ def make_datablock(ds: LabelledDataset, valid_idx: Sequence[int], *, rgb: bool =
     from fastai.vision.core import PILImage, PILImageBW
     from fastai.vision.data import ImageBlock
 
-    kind = input_kind(ds)
+    kind = input_kind(ds, text=text)
     item_tfms = None
-    if kind == "features":
+    if kind == "texts":
+        from fastai.text.core import Tokenizer, WordTokenizer
+        from fastai.text.data import TextBlock
+
+        x_block = TextBlock(Tokenizer(WordTokenizer()), min_freq=1, seq_len=72)
+    elif kind == "features":
         x_block = TransformBlock(type_tfms=to_float_tensor)
     elif kind == "images" and size is None:
         # in-memory images skip PIL: about 3x faster per item on CPU, same pixels
@@ -131,7 +147,8 @@ def make_datablock(ds: LabelledDataset, valid_idx: Sequence[int], *, rgb: bool =
 
 def make_dataloaders(train: LabelledDataset, valid: LabelledDataset, *,
                      train_labels: np.ndarray | None = None, rgb: bool = False,
-                     size: int | None = None, bs: int = 64, seed: int = 0, device=None):
+                     size: int | None = None, bs: int = 64, seed: int = 0, device=None,
+                     text: bool = False):
     """fastai ``DataLoaders``: ``train`` (with ``train_labels``) to fit, ``valid`` to monitor.
 
     Parameters
@@ -153,14 +170,14 @@ def make_dataloaders(train: LabelledDataset, valid: LabelledDataset, *,
 
     # fastai loaders draw their shuffling RNG from the global state when they are created
     set_seed(seed, reproducible=True)
-    items = Items(make_items(train, train_labels, rgb=rgb) + make_items(valid, rgb=rgb))
+    items = Items(make_items(train, train_labels, rgb=rgb, text=text) + make_items(valid, rgb=rgb, text=text))
     valid_idx = range(len(train), len(train) + len(valid))
-    block = make_datablock(train, valid_idx, rgb=rgb, size=size)
+    block = make_datablock(train, valid_idx, rgb=rgb, size=size, text=text)
     return block.dataloaders(items, bs=min(bs, max(1, len(train))), num_workers=0,
                              device=device if device is not None else "cpu")
 
 
-def make_test_dl(dls, ds: LabelledDataset, *, rgb: bool = False, bs: int = 256):
+def make_test_dl(dls, ds: LabelledDataset, *, rgb: bool = False, bs: int = 256, text: bool = False):
     """A loader over ``ds``'s inputs in order, with the validation transforms of ``dls``."""
-    items = [(x,) for x in _inputs(ds, input_kind(ds), rgb)]
+    items = [(x,) for x in _inputs(ds, input_kind(ds, text=text), rgb)]
     return dls.test_dl(items, bs=bs, num_workers=0)

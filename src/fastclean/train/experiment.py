@@ -62,6 +62,8 @@ class LearnerSpec:
         if arch == "auto":
             arch = "small-cnn" if ds.images is not None else "resnet18" if ds.paths is not None else "mlp"
         check_arch(arch)
+        if arch == "awd-lstm" and ds.texts is None:
+            raise ValueError(f"arch: awd-lstm needs a text dataset, {ds.name!r} has no texts")
         size = self.size
         if size is None and ds.paths is not None:
             size = 224 if self.pretrained else 64
@@ -69,7 +71,13 @@ class LearnerSpec:
 
     @property
     def rgb(self) -> bool:
-        return self.arch not in ("small-cnn", "mlp")
+        """Three-channel images (ImageNet bodies)."""
+        return self.arch not in ("small-cnn", "mlp", "awd-lstm")
+
+    @property
+    def text(self) -> bool:
+        """The learner reads raw texts (AWD_LSTM) rather than embeddings."""
+        return self.arch == "awd-lstm"
 
 
 def resolve_device(device: str) -> str:
@@ -195,8 +203,12 @@ def prepare_data(dataset: str | os.PathLike | LabelledDataset, *, noise_pct: flo
     )
 
 
-def with_inputs(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = None) -> LabelledDataset:
-    """``ds`` ready for a DataBlock: texts are embedded (MiniLM) when there is nothing else."""
+def with_inputs(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = None,
+                arch: str = "auto") -> LabelledDataset:
+    """``ds`` ready for a DataBlock: texts are embedded (MiniLM) when there is nothing else,
+    unless ``arch`` reads raw texts (``awd-lstm``)."""
+    if arch == "awd-lstm":
+        return ds
     if ds.images is None and ds.paths is None and ds.features is None and ds.texts is not None:
         from .features import embed_texts
 
@@ -226,7 +238,7 @@ def fit_model(train: LabelledDataset, labels: np.ndarray, valid: LabelledDataset
     from .learners import build_learner, fit
 
     dls = make_dataloaders(train, valid, train_labels=labels, rgb=spec.rgb, size=spec.size,
-                           bs=spec.bs, seed=seed, device=spec.device)
+                           bs=spec.bs, seed=seed, device=spec.device, text=spec.text)
     learn = build_learner(dls, spec.arch, loss=loss, eps=spec.eps, pretrained=spec.pretrained,
                           seed=seed, cbs=_callbacks(spec))
     fit(learn, spec.epochs, freeze_epochs=spec.freeze_epochs, lr=spec.lr)
@@ -238,7 +250,7 @@ def predict(learn, ds: LabelledDataset, spec: LearnerSpec) -> np.ndarray:
     from .blocks import make_test_dl
     from .learners import predict_probs
 
-    return predict_probs(learn, make_test_dl(learn.dls, ds, rgb=spec.rgb))
+    return predict_probs(learn, make_test_dl(learn.dls, ds, rgb=spec.rgb, text=spec.text))
 
 
 def out_of_sample_probs(train: LabelledDataset, spec: LearnerSpec, *, loss: str = "ce",
@@ -349,8 +361,8 @@ def run_training(config: TrainConfig, *, dataset: LabelledDataset | None = None,
                         noise_pct=config.noise_pct, noise_type=config.noise_type, seed=config.seed,
                         data_dir=config.data_dir, max_train=config.max_train,
                         load_kwargs=config.load_kwargs)
-    train = with_inputs(data.train, cache_dir=cache_dir)
-    valid = with_inputs(data.valid, cache_dir=cache_dir)
+    train = with_inputs(data.train, cache_dir=cache_dir, arch=config.learner.arch)
+    valid = with_inputs(data.valid, cache_dir=cache_dir, arch=config.learner.arch)
     spec = config.learner.resolved(train)
     loss = strat.strategy_loss(config.strategy, config.loss)
     pred_probs = None

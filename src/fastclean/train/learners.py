@@ -10,6 +10,8 @@ Architectures (``arch``):
   :mod:`fastclean.models`, with its offline ImageNet weights.
 - ``mlp``: a fastai ``Learner`` with an MLP head on feature vectors (e.g. cached MiniLM
   sentence embeddings): the offline text option.
+- ``awd-lstm``: fastai's ``text_classifier_learner`` (ULMFiT's AWD_LSTM) on the raw texts;
+  WikiText-103 weights only when ``pretrained`` (they download), from scratch otherwise.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-ARCHS = ("small-cnn", "resnet18", "resnet34", "efficientnet-lite0", "mlp")
+ARCHS = ("small-cnn", "resnet18", "resnet34", "efficientnet-lite0", "mlp", "awd-lstm")
 LOSSES = ("ce", "ls")
 
 
@@ -136,6 +138,17 @@ def build_learner(dls, arch: str, *, loss: str = "ce", eps: float = 0.1, pretrai
         from torchvision import models
 
         return vision_learner(dls, getattr(models, arch), pretrained=pretrained, n_out=n_out, **common)
+    if arch == "awd-lstm":
+        from fastai.text.learner import text_classifier_learner
+        from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
+
+        # from scratch (offline), the WikiText-103 sized network is slow and no better: shrink it
+        config = None if pretrained else {**awd_lstm_clas_config, "emb_sz": 100, "n_hid": 256,
+                                           "n_layers": 2}
+        learn = text_classifier_learner(dls, AWD_LSTM, pretrained=pretrained, drop_mult=0.5,
+                                        n_out=n_out, config=config, **common)
+        learn.pretrained = pretrained
+        return learn
     x, _ = dls.one_batch()
     if arch == "small-cnn":
         if x.ndim != 4:
