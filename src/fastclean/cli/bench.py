@@ -75,8 +75,11 @@ def bench(
     from ..atomic import check_output_dir
 
     check_output_dir(out, overwrite=overwrite)
-    with console.status(f"bench {dataset}") as status:
-        results = run_bench(config, out, overwrite=overwrite,
-                            progress=lambda msg: (console.log(msg), status.update(msg)))
+    if console.is_terminal:
+        with console.status(f"bench {dataset}") as status:
+            results = run_bench(config, out, overwrite=overwrite,
+                                progress=lambda msg: (console.log(msg), status.update(msg)))
+    else:  # a log file: one line per finished model, no spinner frames
+        results = run_bench(config, out, overwrite=overwrite, progress=console.log)
     console.print((out / "results.md").read_text())
     console.print(f"{len(results)} rows written to [bold]{out}[/bold]")
