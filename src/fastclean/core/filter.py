@@ -188,47 +188,45 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
     return tau
 
 
-def _margin_candidates(pred_probs, sc, row_max, row_argmax, groups: ClassGroups, tau,
-                       chunk_size):
+def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_size):
     """Keep (cell, margin, row) for every margin ``p[i, j] - p[i, k]`` >= tau[k, j], k = label.
 
     Most rows are never read: the margin at a row's argmax is ``row_max - sc`` (known), and
     every other column's probability is at most ``min(row_max, 1 - row_max)`` (rows sum to 1
     within the validated tolerance; rounding is monotone), which is usually too small to reach
-    the class's smallest threshold. Only rows that might pass elsewhere are read, class by class.
+    the class's smallest threshold. The rows that might pass elsewhere are read in one
+    forward sweep.
     """
     n, k = pred_probs.shape
     cell_type = np.int32 if k * k < 1 << 31 else np.int64
     row_type = np.int32 if n < 1 << 31 else np.int64
     lowest = tau.min(axis=1)
-    cells, values, rows = [], [], []
+    active = np.nonzero(np.isfinite(lowest)[labels])[0]
+    lab = labels[active]
+    top = row_max[active].astype(np.float64)
+    s = sc[active]
+    other_bound = np.minimum(top, (1.0 + ROW_SUM_SLACK) - top) - s
+    read = other_bound >= lowest[lab]
+    # Rows not read contribute at most their argmax column.
+    direct, dlab = active[~read], lab[~read]
+    arg = row_argmax[direct]
+    margin = row_max[direct] - sc[direct]
+    hit = np.nonzero(margin >= tau[dlab, arg])[0]
+    cells = [(dlab[hit] * k + arg[hit]).astype(cell_type)]
+    values = [margin[hit]]
+    rows = [direct[hit].astype(row_type)]
+    members = active[read]
     step = block_rows(k, chunk_size)
-    for label in np.nonzero(np.isfinite(lowest))[0]:
-        members = groups.rows(label)
-        top, s = row_max[members], sc[members]
-        top64 = top.astype(np.float64)
-        other_bound = np.minimum(top64, (1.0 + ROW_SUM_SLACK) - top64) - s.astype(np.float64)
-        read = other_bound >= lowest[label]
-        # Rows not read contribute at most their argmax column.
-        direct = members[~read]
-        arg = row_argmax[direct]
-        margin = row_max[direct] - sc[direct]
-        hit = np.nonzero(margin >= tau[label, arg])[0]
-        cells.append((label * k + arg[hit]).astype(cell_type))
-        values.append(margin[hit])
-        rows.append(direct[hit].astype(row_type))
-        members = members[read]
-        for start in range(0, len(members), step):
-            idx = members[start:start + step]
-            margins = np.take(pred_probs, idx, axis=0)
-            margins -= sc[idx][:, None]
-            flat = np.flatnonzero(margins >= tau[label])
-            r, c = np.divmod(flat, k)
-            cells.append((label * k + c).astype(cell_type))
-            values.append(margins.ravel()[flat])
-            rows.append(idx[r].astype(row_type))
-    if not cells:
-        return (np.zeros(0, cell_type), np.zeros(0, tau.dtype), np.zeros(0, row_type))
+    for start in range(0, len(members), step):
+        idx = members[start:start + step]
+        lab_b = labels[idx]
+        margins = np.take(pred_probs, idx, axis=0)
+        margins -= sc[idx][:, None]
+        flat = np.flatnonzero(margins >= tau[lab_b])
+        r, c = np.divmod(flat, k)
+        cells.append((lab_b[r] * k + c).astype(cell_type))
+        values.append(margins.ravel()[flat])
+        rows.append(idx[r].astype(row_type))
     return np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
 
 
@@ -263,7 +261,7 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
     # rows with a large margin somewhere, collected in one pass.
     by_column = (need > 0) & (tau <= _COLUMN_CUTOFF)
     streamed = np.where((need > 0) & ~by_column, tau, np.inf)
-    cells, values, rows = _margin_candidates(pred_probs, sc, row_max, row_argmax, groups,
+    cells, values, rows = _margin_candidates(pred_probs, labels, sc, row_max, row_argmax,
                                              streamed, chunk_size)
     selected, unresolved = top_n_per_cell(cells, values, np.where(by_column, 0, need).ravel())
     mask[rows[selected]] = True
