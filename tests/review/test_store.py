@@ -124,13 +124,11 @@ def _decide_many(run_dir, start, count):
 
 def test_concurrent_writers_from_two_processes_lose_nothing(tmp_path):
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     CorrectionsStore(tmp_path, CLASSES)
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_decide_many, args=(tmp_path, k * 40, 40)) for k in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # .result() re-raises a writer's exception here, with its message.
+        for future in [pool.submit(_decide_many, tmp_path, k * 40, 40) for k in range(2)]:
+            future.result(timeout=300)
     assert sorted(CorrectionsStore(tmp_path, CLASSES).latest()) == list(range(80))
