@@ -70,7 +70,7 @@ def _overview(results: Any) -> str:
         ("datasets", fmt(results["dataset"].nunique())),
         ("noise levels", esc(", ".join(f"{v:g} %" for v in sorted(results["noise_pct"].dropna().unique())))),
         ("strategies", fmt(results["strategy"].nunique())),
-        ("total seconds", fmt(float(np.nansum(results["seconds"].to_numpy())), digits=4)),
+        ("total seconds", esc(f"{float(np.nansum(results['seconds'].to_numpy())):,.1f}")),
     ]
     return '<div class="cards">' + "".join(
         f'<div class="card"><div class="v">{v}</div><div class="k">{esc(k)}</div></div>'

@@ -274,6 +274,9 @@ def bench_plot(
                     color="#5b6475")
         ax.set_title(panel, fontsize=10)
         ax.set_xlabel("noise (%)")
+        if np.isfinite(noise_pct).any():  # same x range in every panel, from 0 % noise
+            top = float(np.nanmax(noise_pct))
+            ax.set_xlim(-0.04 * max(top, 1.0), top * 1.04 + 0.5)
         ax.grid(alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
     handles, labels = [], []

@@ -129,8 +129,12 @@ def _summary(run: Any) -> str:
             facts.append((key.replace("_", " "), fmt(s[key], pct=True)))
     shown_keys = {"name", "modality", "model", "folds", "n_folds", "filter_by", "rank_by",
                   "return_indices_ranked_by"}
-    extra = [(k, v) for k, v in {**dataset, **settings}.items() if k not in shown_keys]
-    facts += [(str(k), esc(_plain(v))) for k, v in extra]
+    shown_keys |= {"n_classes"}
+    shown_values = {str(dataset.get("name"))}
+    for key, value in {**dataset, **settings}.items():
+        if key in shown_keys or value in (None, "", [], {}) or str(value) in shown_values:
+            continue  # e.g. settings.dataset repeats dataset.name; skipped=[] says nothing
+        facts.append((str(key), esc(_plain(value))))
     timings = s.get("timings") or {}
     timing_html = ""
     if timings:
@@ -174,16 +178,16 @@ def _per_class(run: Any, issues: Any) -> str:
         pairs = (issues.groupby(["given_label", "suggested_label"]).size()
                  .sort_values(ascending=False, kind="stable").head(12))
         rows = [(g, sug, int(c)) for (g, sug), c in pairs.items()]
-        corrections = ("<div><h3>Most frequent corrections</h3>"
-                       + table(["given", "suggested", "issues"], rows) + "</div>")
+        corrections = ("<h3>Most frequent corrections</h3>"
+                       + table(["given", "suggested", "issues"], rows))
     overlap = ""
     pairs = _records(run.summary.get("overlapping_classes"))[:10]
     if pairs and {"class_a", "class_b"} <= set(pairs[0]):
         rows = [(p["class_a"], p["class_b"], p.get("n_overlap"), p.get("joint_probability"))
                 for p in pairs]
-        overlap = ("<div><h3>Most confused class pairs</h3>"
-                   + table(["class a", "class b", "examples", "joint prob."], rows) + "</div>")
-    out = f'<div class="cols"><div>{fig}</div>{corrections}{overlap}</div>'
+        overlap = ("<h3>Most confused class pairs</h3>"
+                   + table(["class a", "class b", "examples", "joint prob."], rows))
+    out = f'<div class="cols"><div>{fig}</div><div>{corrections}{overlap}</div></div>'
     per_class = _records(run.summary.get("per_class"))
     if per_class:
         headers = [h for h in dict.fromkeys(k for r in per_class for k in r)
