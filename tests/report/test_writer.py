@@ -206,3 +206,19 @@ def test_importing_the_report_package_imports_neither_torch_nor_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_minimal_hand_made_run_directory_still_gets_a_report(tmp_path):
+    """Only the files read_run needs, summary.json empty: every section degrades, none fails."""
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(3), size=30)
+    np.save(tmp_path / "pred_probs.npy", probs)
+    np.save(tmp_path / "labels.npy", rng.integers(0, 3, 30))
+    (tmp_path / "classes.json").write_text('["a", "b", "c"]')
+    (tmp_path / "summary.json").write_text("{}")
+    pd.DataFrame({"rank": [1, 2], "index": [4, 9], "id": ["x4", "x9"], "given_label": ["a", "b"],
+                  "suggested_label": ["b", "c"], "confidence": [0.9, 0.5]}).to_csv(
+        tmp_path / "issues.csv", index=False)
+    html = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "no estimated noise matrix" in html
+    assert html.count('<div class="item">') == 2 and '<section id="detection">' not in html
