@@ -43,4 +43,7 @@ def main(argv: list[str]) -> None:
     PAGES[page](ctx)
 
 
-main(sys.argv[1:])
+# Streamlit runs this file as ``__main__``; importing it (e.g. a spawned worker re-importing the
+# main module) must not start the app.
+if __name__ == "__main__":
+    main(sys.argv[1:])
