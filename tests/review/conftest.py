@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.review.runs import make_file_image_run, make_image_run, make_text_run
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's AppTest leaves the app script installed as ``sys.modules["__main__"]``;
+    put pytest's back, so that later tests which spawn processes re-import the right module."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
