@@ -59,13 +59,55 @@ def round_preserving_row_totals(matrix: np.ndarray) -> np.ndarray:
     """
     matrix = np.asarray(matrix)
     floats = np.ascontiguousarray(matrix, dtype=float)
-    out = floats.round().astype(int)
+    ints = floats.round()
+    out = ints.astype(int)
     # Rounded integers sum exactly in any order; the float totals are summed row by row on
-    # a contiguous copy, which numpy does with the same pairwise sum as np.sum(row). Only
-    # rows whose rounded totals disagree need the adjustment loop.
+    # a contiguous copy, which numpy does with the same pairwise sum as np.sum(row).
     with np.errstate(invalid="ignore"):
-        off = np.abs(out.sum(axis=1) - floats.sum(axis=1).round()) > FLOATING_POINT_COMPARISON
-    for i in np.nonzero(off)[0]:
+        diff = np.round(floats.sum(axis=1).round() - ints.sum(axis=1))
+        todo = np.nonzero(np.abs(diff) > FLOATING_POINT_COMPARISON)[0]
+    if len(todo) == 0:
+        return out
+    # One adjustment step moves the |diff| largest (or smallest) residuals by one. When no
+    # tie straddles that cut the chosen set is known without the reference's argsort.
+    k = floats.shape[1]
+    d = diff[todo]
+    changes = np.minimum(np.abs(d), k).astype(int)
+    residual = floats[todo] - ints[todo]
+    up = d > 0
+    cut = np.empty((len(todo), 1))
+    for group, largest in ((np.nonzero(up)[0], True), (np.nonzero(~up)[0], False)):
+        if len(group) == 0:
+            continue
+        c = changes[group]
+        deepest = int(min(max(c.max(), 1), k))
+        # Only the `deepest` extreme residuals of each row need ordering.
+        if largest:
+            part = np.partition(residual[group], k - deepest, axis=1)[:, k - deepest:]
+            part.sort(axis=1)
+            cut[group, 0] = part[np.arange(len(group)), deepest - np.maximum(c, 1)]
+        else:
+            part = np.partition(residual[group], deepest - 1, axis=1)[:, :deepest]
+            part.sort(axis=1)
+            cut[group, 0] = part[np.arange(len(group)), np.maximum(c, 1) - 1]
+    sure = np.where(up[:, None], residual > cut, residual < cut)
+    chosen = sure | (residual == cut)
+    clean = (chosen.sum(axis=1) == changes) & (np.abs(d) <= k) & np.isfinite(d)
+    single_step = (np.abs(d) <= k) & np.isfinite(d)
+    tied = ~clean & single_step
+    if tied.any():
+        # A tie straddles the cut: the reference's argsort decides. Sorting the rows of a 2-D
+        # array runs the same per-row sort as sorting each row on its own.
+        order = np.argsort(residual[tied], axis=1)
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(k)[None, :], axis=1)
+        c = changes[tied][:, None]
+        chosen[tied] = np.where(up[tied][:, None], rank >= k - c, rank < c)
+    step = np.where(up, 1, -1)[:, None]
+    done = clean | tied
+    rows = todo[done]
+    out[rows] = (ints[rows] + step[done] * chosen[done]).astype(int)
+    for i in todo[~done]:
         out[i] = round_preserving_sum(matrix[i])
     return out
 
