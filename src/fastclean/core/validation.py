@@ -41,7 +41,9 @@ def block_rows(n_classes: int, chunk_size: int | None = None) -> int:
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size}")
         return int(chunk_size)
-    return max(1, _BLOCK_ELEMENTS // max(1, n_classes))
+    k = max(1, n_classes)
+    # Wide inputs get up to 16x larger blocks so that per-block overhead stays small.
+    return max(1, _BLOCK_ELEMENTS // k, min(1024, (16 * _BLOCK_ELEMENTS) // k))
 
 
 def validate_labels(labels, n_classes: int | None = None) -> np.ndarray:
