@@ -243,7 +243,7 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate: b
     >>> import numpy as np
     >>> p = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.9, 0.1]])
     >>> compute_confident_joint([0, 0, 1, 1], p, calibrate=False)
-    array([[2, 0],
+    array([[1, 0],
            [1, 1]])
     """
     labels, pred_probs = validate_inputs(labels, pred_probs, chunk_size=chunk_size)
