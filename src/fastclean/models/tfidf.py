@@ -25,7 +25,7 @@ class TfidfLogReg(Model):
     name = "tfidf-logreg"
     version = "1"
 
-    def __init__(self, C: float = 4.0):
+    def __init__(self, C: float = 1.0):
         if not C > 0:
             raise ValueError(f"C: expected a positive number, got {C!r}")
         self.C = C
