@@ -244,8 +244,8 @@ def results_markdown(results, config: BenchConfig, spec: LearnerSpec, meta: dict
     ref_acc = float(ref.clean_val_accuracy.iloc[0]) if not ref.empty else None
     if ref_acc is not None:
         lines += [f"0 %-noise reference (baseline, clean labels): **{ref_acc:.4f}**", ""]
-    lines += ["| noise % | strategy | loss | filter_by | kept | accuracy | vs baseline | vs 0 % | seconds |",
-              "|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| noise % | strategy | loss | filter_by | kept | relabelled | accuracy | vs baseline | vs 0 % | seconds |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for level in config.noise_levels:
         sub = trained[trained.noise_pct == level]
         base = sub[sub.strategy == "baseline"]
@@ -253,8 +253,8 @@ def results_markdown(results, config: BenchConfig, spec: LearnerSpec, meta: dict
         for _, r in sub.iterrows():
             vs_base = f"{100 * (r.clean_val_accuracy - base_acc):+.2f}" if base_acc is not None else ""
             vs_ref = f"{100 * (r.clean_val_accuracy - ref_acc):+.2f}" if ref_acc is not None else ""
-            kept = "" if r.get("n_kept") is None or r.get("n_kept") != r.get("n_kept") else str(int(r.n_kept))
-            lines.append(f"| {level:g} | {r.strategy} | {r.loss} | {r.filter_by or ''} | {kept} | "
+            kept, relabelled = (_count(r.get(col)) for col in ("n_kept", "n_relabelled"))
+            lines.append(f"| {level:g} | {r.strategy} | {r.loss} | {r.filter_by or ''} | {kept} | {relabelled} | "
                          f"{r.clean_val_accuracy:.4f} | {vs_base} | {vs_ref} | {r.seconds:.1f} |")
     lines += ["", "## Best CL strategy vs baseline (points of accuracy)", ""]
     for level in config.noise_levels:
@@ -269,6 +269,11 @@ def results_markdown(results, config: BenchConfig, spec: LearnerSpec, meta: dict
                      f"{best.clean_val_accuracy:.4f}, {100 * (best.clean_val_accuracy - base.clean_val_accuracy.iloc[0]):+.2f} "
                      f"vs baseline{gap_ref}")
     return "\n".join(lines) + "\n"
+
+
+def _count(value) -> str:
+    """An integer cell, blank where the value is missing (None or NaN)."""
+    return "" if value is None or value != value else str(int(value))
 
 
 def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = False,
