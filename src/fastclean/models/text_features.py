@@ -46,7 +46,9 @@ class MiniLMExtractor(FeatureExtractor):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # our own rich bar reports progress
         texts = texts_of(dataset)
         model = SentenceTransformer(minilm_path(), device="cpu")
         # Sorting by length keeps padding (wasted compute) small within a batch.
