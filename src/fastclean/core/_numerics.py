@@ -60,55 +60,60 @@ def round_preserving_row_totals(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix)
     floats = np.ascontiguousarray(matrix, dtype=float)
     ints = floats.round()
-    out = ints.astype(int)
     # Rounded integers sum exactly in any order; the float totals are summed row by row on
     # a contiguous copy, which numpy does with the same pairwise sum as np.sum(row).
     with np.errstate(invalid="ignore"):
         diff = np.round(floats.sum(axis=1).round() - ints.sum(axis=1))
         todo = np.nonzero(np.abs(diff) > FLOATING_POINT_COMPARISON)[0]
+    out = ints.astype(int)
     if len(todo) == 0:
         return out
-    # One adjustment step moves the |diff| largest (or smallest) residuals by one. When no
-    # tie straddles that cut the chosen set is known without the reference's argsort.
     k = floats.shape[1]
     d = diff[todo]
-    changes = np.minimum(np.abs(d), k).astype(int)
-    residual = floats[todo] - ints[todo]
-    up = d > 0
-    cut = np.empty((len(todo), 1))
-    for group, largest in ((np.nonzero(up)[0], True), (np.nonzero(~up)[0], False)):
-        if len(group) == 0:
-            continue
-        c = changes[group]
-        deepest = int(min(max(c.max(), 1), k))
-        # Only the `deepest` extreme residuals of each row need ordering.
-        if largest:
-            part = np.partition(residual[group], k - deepest, axis=1)[:, k - deepest:]
-            part.sort(axis=1)
-            cut[group, 0] = part[np.arange(len(group)), deepest - np.maximum(c, 1)]
-        else:
-            part = np.partition(residual[group], deepest - 1, axis=1)[:, :deepest]
-            part.sort(axis=1)
-            cut[group, 0] = part[np.arange(len(group)), np.maximum(c, 1) - 1]
-    sure = np.where(up[:, None], residual > cut, residual < cut)
-    chosen = sure | (residual == cut)
-    clean = (chosen.sum(axis=1) == changes) & (np.abs(d) <= k) & np.isfinite(d)
     single_step = (np.abs(d) <= k) & np.isfinite(d)
-    tied = ~clean & single_step
-    if tied.any():
-        # A tie straddles the cut: the reference's argsort decides. Sorting the rows of a 2-D
-        # array runs the same per-row sort as sorting each row on its own.
-        order = np.argsort(residual[tied], axis=1)
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(k)[None, :], axis=1)
-        c = changes[tied][:, None]
-        chosen[tied] = np.where(up[tied][:, None], rank >= k - c, rank < c)
-    step = np.where(up, 1, -1)[:, None]
-    done = clean | tied
-    rows = todo[done]
-    out[rows] = (ints[rows] + step[done] * chosen[done]).astype(int)
-    for i in todo[~done]:
+    for i in todo[~single_step]:
         out[i] = round_preserving_sum(matrix[i])
+    todo, d = todo[single_step], d[single_step]
+    if len(todo) == 0:
+        return out
+    # One adjustment step moves the |d| largest (d > 0) or smallest (d < 0) residuals of a
+    # row by one. Count matrices are mostly whole numbers, so the residuals that can decide
+    # the cut are the few non-zero ones of the right sign; rows whose cut falls on a value
+    # shared by entries on both sides of it need the reference's argsort to break the tie.
+    changes = np.abs(d).astype(np.int64)
+    step = np.where(d > 0, 1, -1)
+    residual = floats - ints
+    # Position of every row in ``todo`` (-1 elsewhere), to keep only the rows' wanted sign.
+    slot = np.full(len(floats), -1)
+    slot[todo] = np.arange(len(todo))
+    nr, c = np.nonzero(residual)
+    r = slot[nr]
+    w = residual[nr, c] * step[r]
+    keep = (r >= 0) & (w > 0)
+    r, c, w = r[keep], c[keep], w[keep]
+    n_rel = np.bincount(r, minlength=len(todo))
+    order = np.lexsort((-w, r))
+    starts = np.zeros(len(todo) + 1, dtype=np.int64)
+    np.cumsum(n_rel, out=starts[1:])
+    fits = np.nonzero(changes <= n_rel)[0]
+    # The changes-th largest relevant residual of each row that has enough of them.
+    cut = np.full(len(todo), np.inf)
+    cut[fits] = w[order[starts[fits] + changes[fits] - 1]]
+    reach = w >= cut[r]
+    clean = np.zeros(len(todo), dtype=bool)
+    clean[fits] = np.bincount(r[reach], minlength=len(todo))[fits] == changes[fits]
+    pick = reach & clean[r]
+    rows = todo[r[pick]]
+    out[rows, c[pick]] += step[r[pick]]
+    tied = np.nonzero(~clean)[0]
+    if len(tied):
+        # Sorting the rows of a 2-D array runs the same per-row sort as sorting each row.
+        ranked = np.argsort(residual[todo[tied]], axis=1)
+        cols = np.arange(k)
+        ct = changes[tied][:, None]
+        take = np.where(step[tied][:, None] > 0, cols >= k - ct, cols < ct)
+        ti, tj = np.nonzero(take)
+        out[todo[tied[ti]], ranked[ti, tj]] += step[tied[ti]]
     return out
 
 
