@@ -109,3 +109,19 @@ def test_class_without_examples_gets_unreachable_threshold():
 def test_bad_arguments_raise_value_error_naming_them(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), size=st.integers(1, 700), k=st.integers(2, 12),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_thresholds_of_equal_sized_classes_match_reference_bits(seed, size, k, dtype):
+    # Equal-sized classes are averaged together as rows of one array; the bits must still
+    # be those of one np.mean per class (pairwise sums differ from naive ones above 8 values).
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.repeat(np.arange(k), size))
+    probs = rng.dirichlet(np.full(k, 0.3), len(labels)).astype(dtype)
+    probs /= probs.sum(axis=1, keepdims=True)
+    ours = get_confident_thresholds(labels, probs)
+    ref = cl.get_confident_thresholds(labels, probs)
+    assert ours.dtype == ref.dtype
+    np.testing.assert_array_equal(ours.view(np.uint8), ref.view(np.uint8))

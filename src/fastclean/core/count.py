@@ -74,13 +74,24 @@ def self_confidence(labels: np.ndarray, pred_probs: np.ndarray) -> np.ndarray:
 
 def _thresholds_from_self_confidence(sc: np.ndarray, groups: ClassGroups) -> np.ndarray:
     sc_by_class = sc[groups.order]
-    values = []
-    for k in range(len(groups.counts)):
-        if groups.counts[k]:
-            # A fresh contiguous copy, so np.mean sums exactly what the reference sums.
-            values.append(np.mean(np.array(sc_by_class[groups.starts[k]:groups.starts[k + 1]])))
-        else:
-            values.append(_MISSING_CLASS_THRESHOLD)
+    counts = groups.counts
+    # The reference takes np.mean of each class's values on its own. Classes of equal size
+    # are averaged together as the rows of one 2-D array: a reduction along the contiguous
+    # last axis runs the same pairwise sum on every row as on a 1-D array of that length.
+    # Means stay in the input dtype (float32 input gives float32 means, like the reference).
+    by_size = np.argsort(counts, kind="stable")
+    bounds = np.flatnonzero(np.diff(counts[by_size])) + 1
+    means_typed = []
+    for members in np.split(by_size, bounds):
+        size = int(counts[members[0]])
+        if size == 0:
+            continue
+        block = sc_by_class[groups.starts[members][:, None] + np.arange(size)]
+        means_typed.append((members, np.mean(block, axis=1)))
+    values = [_MISSING_CLASS_THRESHOLD] * len(counts)
+    for members, m in means_typed:
+        for cls, value in zip(members.tolist(), m):
+            values[cls] = value
     # np.clip on the list reproduces the reference dtype (float64 once a class is missing).
     return np.clip(values, a_min=CONFIDENT_THRESHOLDS_LOWER_BOUND, a_max=None)
 
