@@ -134,20 +134,38 @@ def _argmax_cutoffs(labels, sc, row_max, row_argmax, need: np.ndarray) -> np.nda
     return bound.reshape(k, k)
 
 
-def _all_margins(pred_probs, sc, groups: ClassGroups, cells_mask: np.ndarray):
-    """(cell, margin, row) for every row of class k and every cell (k, j) in ``cells_mask``."""
+def _top_margins_of_small_classes(pred_probs, sc, groups: ClassGroups, cells_mask: np.ndarray,
+                                  need: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Flag, in ``mask``, each cell's ``need`` largest margins for the cells in ``cells_mask``.
+
+    Cells of classes with the same size form the rows of one (cells x size) margin array,
+    so one row-wise sort finds every cut. Returns the cells where tied margins straddle
+    the cut (left to the caller, which reproduces the reference's argsort there).
+    """
     k_classes = cells_mask.shape[0]
+    unresolved = np.zeros(cells_mask.shape, dtype=bool)
     ks, js = np.nonzero(cells_mask)
     sizes = groups.counts[ks]
-    ends = np.cumsum(sizes)
-    offsets = np.arange(int(ends[-1])) - np.repeat(ends - sizes, sizes)
-    rows = groups.order[np.repeat(groups.starts[ks], sizes) + offsets]
-    cols = np.repeat(js, sizes)
-    if pred_probs.flags.c_contiguous:
-        probs = np.take(pred_probs.reshape(-1), rows * k_classes + cols)
-    else:
-        probs = pred_probs[rows, cols]
-    return np.repeat(ks * k_classes + js, sizes), probs - sc[rows], rows
+    by_size = np.argsort(sizes, kind="stable")
+    bounds = np.flatnonzero(np.diff(sizes[by_size])) + 1
+    flat_probs = pred_probs.reshape(-1) if pred_probs.flags.c_contiguous else None
+    for part in np.split(by_size, bounds):
+        size = int(sizes[part[0]])
+        k, j = ks[part], js[part]
+        rows = groups.order[groups.starts[k][:, None] + np.arange(size)]
+        if flat_probs is not None:
+            margins = np.take(flat_probs, rows * k_classes + j[:, None])
+        else:
+            margins = pred_probs[rows, j[:, None]]
+        margins -= sc[rows]
+        n = need[k, j]
+        cut = np.sort(margins, axis=1)[np.arange(len(part)), size - n]
+        reach = margins >= cut[:, None]
+        straddle = np.count_nonzero(reach, axis=1) > n
+        unresolved[k[straddle], j[straddle]] = True
+        reach[straddle] = False
+        mask[rows[reach]] = True
+    return unresolved
 
 
 def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np.ndarray:
@@ -244,11 +262,7 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
     # Small classes: every margin of every needed cell is gathered directly (few values).
     small = (need > 0) & (groups.counts <= _SMALL_CLASS)[:, None]
     if small.any():
-        cells, values, rows = _all_margins(pred_probs, sc, groups, small)
-        selected, unresolved = top_n_per_cell(cells, values, np.where(small, need, 0).ravel())
-        mask[rows[selected]] = True
-        leftover = np.zeros(small.shape, dtype=bool)
-        leftover[np.unravel_index(unresolved, small.shape)] = True
+        leftover = _top_margins_of_small_classes(pred_probs, sc, groups, small, need, mask)
         need = np.where(small & ~leftover, 0, need)
         if not need.any():
             return mask
