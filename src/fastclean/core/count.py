@@ -271,14 +271,16 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate: b
 
 
 def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
-    calibrated = (
-        confident_joint.T
-        / np.clip(confident_joint.sum(axis=1), a_min=TINY_VALUE, a_max=None)
-        * label_counts
-    ).T
-    calibrated = (
-        calibrated / np.clip(np.sum(calibrated), a_min=TINY_VALUE, a_max=None) * sum(label_counts)
-    )
+    # The reference's expression, evaluated in place on one C-ordered buffer: the same
+    # element-wise operations, and ``calibrated`` keeps the reference's memory layout (a
+    # transposed view), which the order of the float sums below depends on.
+    rows = np.divide(confident_joint.T,
+                     np.clip(confident_joint.sum(axis=1), a_min=TINY_VALUE, a_max=None))
+    np.multiply(rows, label_counts, out=rows)
+    calibrated = rows.T
+    total = np.clip(np.sum(calibrated), a_min=TINY_VALUE, a_max=None)
+    np.divide(rows, total, out=rows)
+    np.multiply(rows, sum(label_counts), out=rows)
     return round_preserving_row_totals(calibrated)
 
 

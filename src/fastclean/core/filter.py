@@ -82,6 +82,10 @@ def prune_counts(confident_joint: np.ndarray, min_examples_per_class: int,
     new_mat = matrix - diff_per_col / per_col
     new_mat[new_mat < 0] = 0
     np.fill_diagonal(new_mat, new_diagonal)
+    if frac_noise == 1.0:
+        # Scaling by 1 moves nothing onto the diagonal, so the reduction is a plain cast to
+        # int, and rounding an integer matrix changes nothing. C order, as rounding returns.
+        return new_mat.astype(int, order="C")
     new_mat = _reduce_prune_counts(new_mat, frac_noise)
     return round_preserving_row_totals(new_mat).astype(int)
 
