@@ -82,11 +82,13 @@ def round_preserving_row_totals(matrix: np.ndarray) -> np.ndarray:
     # shared by entries on both sides of it need the reference's argsort to break the tie.
     changes = np.abs(d).astype(np.int64)
     step = np.where(d > 0, 1, -1)
-    residual = floats - ints
+    # The float copy is ours unless the input already was C-ordered float: reuse its memory.
+    residual = np.subtract(floats, ints,
+                           out=None if np.may_share_memory(floats, matrix) else floats)
     # Position of every row in ``todo`` (-1 elsewhere), to keep only the rows' wanted sign.
     slot = np.full(len(floats), -1)
     slot[todo] = np.arange(len(todo))
-    nr, c = np.nonzero(residual)
+    nr, c = np.divmod(np.flatnonzero(residual != 0), k)
     r = slot[nr]
     w = residual[nr, c] * step[r]
     keep = (r >= 0) & (w > 0)

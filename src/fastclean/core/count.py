@@ -139,28 +139,38 @@ class ConfidentCounts:
 
 
 def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.ndarray,
-                     chunk_size: int | None = None) -> ConfidentCounts:
+                     chunk_size: int | None = None, row_max: np.ndarray | None = None,
+                     row_argmax: np.ndarray | None = None) -> ConfidentCounts:
     """Count confident (given, true) pairs in one pass over validated inputs.
 
     An example counts towards true class ``j`` when ``p[j]`` reaches class ``j``'s threshold
     (minus 1e-6) and no other class does, or, when several do, ``j`` is its argmax. If the
     argmax itself is confident the answer is the argmax either way, so the per-class
     comparison is only needed for the (few) rows whose argmax falls below its threshold.
+    ``row_max`` and ``row_argmax`` (from :func:`validate_inputs` with ``row_top=True``) save
+    reading every row again.
     """
     n, k = pred_probs.shape
     cutoffs = np.asarray(thresholds) - 1e-6
     lowest_cutoff = float(cutoffs.min())
     pairs, off_diag = [], []
-    row_max = np.empty(n, dtype=pred_probs.dtype)
-    row_argmax = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
+    known = row_max is not None and row_argmax is not None
+    if not known:
+        row_max = np.empty(n, dtype=pred_probs.dtype)
+        row_argmax = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
     step = block_rows(k, chunk_size)
     for start in range(0, n, step):
-        block = np.asarray(pred_probs[start:start + step])
         lab = labels[start:start + step]
-        guess = block.argmax(axis=1)
-        row_argmax[start:start + step] = guess
-        top = block.reshape(-1)[np.arange(len(block)) * k + guess]
-        row_max[start:start + step] = top
+        if known:
+            block = None
+            guess = row_argmax[start:start + step].astype(np.int64)
+            top = row_max[start:start + step]
+        else:
+            block = np.asarray(pred_probs[start:start + step])
+            guess = block.argmax(axis=1)
+            row_argmax[start:start + step] = guess
+            top = block.reshape(-1)[np.arange(len(block)) * k + guess]
+            row_max[start:start + step] = top
         counted = top >= cutoffs[guess]
         # Rows whose argmax misses its threshold may still have another confident column,
         # but every other probability is at most min(top, 1 - top) (rows sum to 1 within the
@@ -169,7 +179,9 @@ def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.
         other_bound = np.minimum(top64, (1.0 + ROW_SUM_SLACK) - top64)
         unsure = np.nonzero(~counted & (other_bound >= lowest_cutoff))[0]
         if len(unsure):
-            flat = np.flatnonzero(np.take(block, unsure, axis=0) >= cutoffs)
+            unsure_rows = (np.take(block, unsure, axis=0) if block is not None
+                           else np.take(pred_probs, unsure + start, axis=0))
+            flat = np.flatnonzero(unsure_rows >= cutoffs)
             r, c = np.divmod(flat, k)
             n_confident = np.bincount(r, minlength=len(unsure))
             first = np.searchsorted(r, np.arange(len(unsure)))

@@ -403,16 +403,18 @@ def find_label_issues(
     """
     _check_options(filter_by, return_indices_ranked_by, frac_noise, num_to_remove_per_class,
                    min_examples_per_class)
-    labels, pred_probs = validate_inputs(labels, pred_probs, renormalize=renormalize,
-                                         chunk_size=chunk_size)
+    # The validation pass also finds every row's max and argmax, while each block is in cache.
+    labels, pred_probs, row_max, row_argmax = validate_inputs(
+        labels, pred_probs, renormalize=renormalize, chunk_size=chunk_size, row_top=True)
     n, k = pred_probs.shape
     groups = ClassGroups.from_labels(labels, k)
     sc = self_confidence(labels, pred_probs)
 
-    off_diagonal = row_max = row_argmax = None
+    off_diagonal = None
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
         thresholds = _thresholds_from_self_confidence(sc, groups)
-        counted = confident_counts(labels, pred_probs, thresholds, chunk_size)
+        counted = confident_counts(labels, pred_probs, thresholds, chunk_size,
+                                   row_max=row_max, row_argmax=row_argmax)
         off_diagonal, row_max = counted.off_diagonal, counted.row_max
         row_argmax = counted.row_argmax
         if confident_joint is None or filter_by == "confident_learning":
@@ -432,7 +434,8 @@ def find_label_issues(
         mask = np.zeros(n, dtype=bool)
         mask[off_diagonal] = True
     elif filter_by == "predicted_neq_given":
-        mask = _row_argmax(pred_probs, chunk_size) != labels
+        mask = (row_argmax if row_argmax is not None
+                else _row_argmax(pred_probs, chunk_size)) != labels
     else:
         pcm = prune_counts(confident_joint, min_examples_per_class, frac_noise)
         if num_to_remove_per_class is not None:

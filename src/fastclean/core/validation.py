@@ -100,7 +100,8 @@ def validate_pred_probs(
     renormalize: bool = False,
     atol: float = DEFAULT_ATOL,
     chunk_size: int | None = None,
-) -> np.ndarray:
+    row_top: bool = False,
+):
     """Check predicted class probabilities and return them as a float array.
 
     Parameters
@@ -115,11 +116,17 @@ def validate_pred_probs(
         Largest allowed ``|row sum - 1|`` when ``renormalize`` is False.
     chunk_size : int, optional
         Rows per block while scanning.
+    row_top : bool, default False
+        Also return every row's largest probability and its (first) column, found in the
+        same pass while each block is in cache. Ignored (None, None) when renormalizing.
 
     Returns
     -------
     numpy.ndarray, shape (N, K)
         float32 or float64 probabilities (other numeric dtypes become float64).
+    row_max, row_argmax : numpy.ndarray, shape (N,)
+        Only when ``row_top``: in the dtype of pred_probs, and int16 (int64 beyond 32768
+        columns).
 
     Raises
     ------
@@ -145,8 +152,16 @@ def validate_pred_probs(
         raise ValueError(f"atol must be a non-negative number, got {atol!r}")
     step = block_rows(k, chunk_size)
     worst_row, worst_dev, zero_row = -1, -1.0, -1
+    top = arg = None
+    if row_top and not renormalize:
+        top = np.empty(n, dtype=arr.dtype)
+        arg = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
     for start in range(0, n, step):
         block = np.asarray(arr[start:start + step])
+        if arg is not None:
+            guess = block.argmax(axis=1)
+            arg[start:start + step] = guess
+            top[start:start + step] = block.reshape(-1)[np.arange(len(block)) * k + guess]
         # NaN and +-inf propagate into the row sum, so one reduction covers all three checks.
         sums = block.sum(axis=1)
         if block.min() < 0:
@@ -165,13 +180,14 @@ def validate_pred_probs(
     if renormalize:
         if zero_row >= 0:
             raise ValueError(f"pred_probs row {zero_row} sums to 0 and cannot be renormalized")
-        return arr / arr.sum(axis=1, keepdims=True)
+        arr = arr / arr.sum(axis=1, keepdims=True)
+        return (arr, None, None) if row_top else arr
     if worst_dev > atol:
         raise ValueError(
             f"pred_probs rows must sum to 1 within atol={atol:g}; row {worst_row} sums to "
             f"{worst_sum:.6g}. Pass renormalize=True to divide each row by its sum."
         )
-    return arr
+    return (arr, top, arg) if row_top else arr
 
 
 def validate_inputs(
@@ -181,7 +197,8 @@ def validate_inputs(
     renormalize: bool = False,
     atol: float = DEFAULT_ATOL,
     chunk_size: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    row_top: bool = False,
+) -> tuple:
     """Check labels and pred_probs together.
 
     Parameters
@@ -196,11 +213,16 @@ def validate_inputs(
         Tolerance on row sums (see :func:`validate_pred_probs`).
     chunk_size : int, optional
         Rows per block while scanning pred_probs.
+    row_top : bool, default False
+        Also return each row's largest probability and its column
+        (see :func:`validate_pred_probs`).
 
     Returns
     -------
     labels : numpy.ndarray of int64, shape (N,)
     pred_probs : numpy.ndarray of float32 or float64, shape (N, K)
+    row_max, row_argmax : numpy.ndarray, shape (N,)
+        Only when ``row_top``.
 
     Raises
     ------
@@ -223,6 +245,8 @@ def validate_inputs(
             f"labels and pred_probs must have the same length, got {len(lab)} labels and "
             f"{probs.shape[0]} rows of pred_probs"
         )
-    probs = validate_pred_probs(probs, renormalize=renormalize, atol=atol, chunk_size=chunk_size)
+    checked = validate_pred_probs(probs, renormalize=renormalize, atol=atol,
+                                  chunk_size=chunk_size, row_top=row_top)
+    probs = checked[0] if row_top else checked
     lab = validate_labels(lab, n_classes=probs.shape[1])
-    return lab, probs
+    return (lab, *checked) if row_top else (lab, probs)
