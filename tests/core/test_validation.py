@@ -70,3 +70,25 @@ def test_memmap_is_scanned_without_loading(tmp_path):
     mapped = np.load(path, mmap_mode="r")
     _, p = validate_inputs(np.tile(GOOD_Y, 1000), mapped, chunk_size=100)
     assert isinstance(p, np.memmap)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("chunk_size", [None, 3])
+def test_row_top_gives_each_rows_max_and_first_argmax(dtype, chunk_size):
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(6), 50).astype(dtype)
+    probs[::7] = 1 / 6  # all-tied rows: the first column wins, as with argmax
+    probs /= probs.sum(axis=1, keepdims=True)
+    labels, checked, top, arg = validate_inputs(rng.integers(0, 6, 50), probs,
+                                                chunk_size=chunk_size, row_top=True)
+    assert checked is probs
+    np.testing.assert_array_equal(arg, probs.argmax(axis=1))
+    np.testing.assert_array_equal(top, probs.max(axis=1))
+    assert top.dtype == probs.dtype
+
+
+def test_row_top_is_not_computed_when_renormalizing():
+    probs = np.array([[2.0, 1.0], [1.0, 3.0]])
+    _, renormed, top, arg = validate_inputs([0, 1], probs, renormalize=True, row_top=True)
+    assert top is None and arg is None
+    np.testing.assert_allclose(renormed.sum(axis=1), 1.0)
