@@ -78,6 +78,10 @@ def prune_counts(confident_joint: np.ndarray, min_examples_per_class: int,
     diagonal = np.diagonal(matrix)
     new_diagonal = np.maximum(diagonal, min_examples_per_class)
     diff_per_col = new_diagonal - diagonal
+    if frac_noise == 1.0 and not diff_per_col.any():
+        # Nothing to move and nothing to scale: the steps below reduce to a cast to int
+        # (counts are non-negative). C order, as the rounding returns.
+        return matrix.astype(int, order="C")
     per_col = np.maximum(np.count_nonzero(matrix, axis=0) - 1.0, 1.0)
     new_mat = matrix - diff_per_col / per_col
     new_mat[new_mat < 0] = 0
@@ -138,35 +142,33 @@ def _argmax_cutoffs(labels, sc, row_max, row_argmax, need: np.ndarray) -> np.nda
     return bound.reshape(k, k)
 
 
-def _top_margins_of_small_classes(pred_probs, sc, groups: ClassGroups, cells_mask: np.ndarray,
-                                  need: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Flag, in ``mask``, each cell's ``need`` largest margins for the cells in ``cells_mask``.
+def _top_margins_of_small_classes(pred_probs, sc, groups: ClassGroups, ks: np.ndarray,
+                                  js: np.ndarray, need: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Flag, in ``mask``, the ``need`` largest margins ``p[:, j] - p[:, k]`` of each cell (k, j).
 
     Cells of classes with the same size form the rows of one (cells x size) margin array,
-    so one row-wise sort finds every cut. Returns the cells where tied margins straddle
+    so one row-wise sort finds every cut. Returns, per cell, whether tied margins straddle
     the cut (left to the caller, which reproduces the reference's argsort there).
     """
-    k_classes = cells_mask.shape[0]
-    unresolved = np.zeros(cells_mask.shape, dtype=bool)
-    ks, js = np.nonzero(cells_mask)
+    k_classes = pred_probs.shape[1]
+    unresolved = np.zeros(len(ks), dtype=bool)
     sizes = groups.counts[ks]
     by_size = np.argsort(sizes, kind="stable")
     bounds = np.flatnonzero(np.diff(sizes[by_size])) + 1
     flat_probs = pred_probs.reshape(-1) if pred_probs.flags.c_contiguous else None
     for part in np.split(by_size, bounds):
         size = int(sizes[part[0]])
-        k, j = ks[part], js[part]
+        k, j, n = ks[part], js[part], need[part]
         rows = groups.order[groups.starts[k][:, None] + np.arange(size)]
         if flat_probs is not None:
             margins = np.take(flat_probs, rows * k_classes + j[:, None])
         else:
             margins = pred_probs[rows, j[:, None]]
         margins -= sc[rows]
-        n = need[k, j]
         cut = np.sort(margins, axis=1)[np.arange(len(part)), size - n]
         reach = margins >= cut[:, None]
         straddle = np.count_nonzero(reach, axis=1) > n
-        unresolved[k[straddle], j[straddle]] = True
+        unresolved[part[straddle]] = True
         reach[straddle] = False
         mask[rows[reach]] = True
     return unresolved
@@ -256,20 +258,28 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
                          pcm: np.ndarray, eligible: np.ndarray, chunk_size) -> np.ndarray:
     k_classes = len(groups.counts)
     mask = np.zeros(len(labels), dtype=bool)
-    # need[k, j]: rows labelled k to flag for column j (pcm is transposed).
-    need = np.ascontiguousarray(pcm.T, dtype=np.int64)
-    np.fill_diagonal(need, 0)
-    need[~eligible] = 0
-    need = np.minimum(np.maximum(need, 0), groups.counts[:, None])
-    if not need.any():
+    # The few non-zero cells as (k, j, n): n rows labelled k to flag for column j (pcm is
+    # transposed). With many classes pcm is mostly zeros; no K x K temporaries are made.
+    js, ks = np.nonzero(pcm)
+    n = pcm[js, ks].astype(np.int64)
+    keep = (js != ks) & eligible[ks] & (n > 0)
+    ks, js = ks[keep], js[keep]
+    n = np.minimum(n[keep], groups.counts[ks])
+    if len(n) == 0:
         return mask
     # Small classes: every margin of every needed cell is gathered directly (few values).
-    small = (need > 0) & (groups.counts <= _SMALL_CLASS)[:, None]
+    small = groups.counts[ks] <= _SMALL_CLASS
     if small.any():
-        leftover = _top_margins_of_small_classes(pred_probs, sc, groups, small, need, mask)
-        need = np.where(small & ~leftover, 0, need)
-        if not need.any():
+        left = _top_margins_of_small_classes(pred_probs, sc, groups, ks[small], js[small],
+                                             n[small], mask)
+        rest = ~small
+        rest[np.nonzero(small)[0][left]] = True
+        ks, js, n = ks[rest], js[rest], n[rest]
+        if len(n) == 0:
             return mask
+    need = np.zeros((k_classes, k_classes), dtype=np.int64)
+    need[ks, js] = n
+    del ks, js, n, small  # the streaming pass below sets the peak memory
     tau = _argmax_cutoffs(labels, sc, row_max, row_argmax, need)
     from_sample = _margin_cutoffs(pred_probs, sc, groups, np.where(np.isfinite(tau), 0, need))
     # Both are lower bounds on the cut (the sample one with high probability): use the larger.
