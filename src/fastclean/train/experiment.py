@@ -312,6 +312,7 @@ class TrainConfig:
         """Validate the options that need no data. Raises ValueError naming the option."""
         strat.check_strategy(self.strategy)
         strat.check_threshold(self.threshold)
+        strat.check_filter_by(self.filter_by)
         if self.loss is not None:
             check_loss(self.loss)
         if self.strategy in ("label-smoothing", "ls+pseudo-label") and self.loss == "ce":

@@ -22,6 +22,16 @@ import numpy as np
 STRATEGIES = ("baseline", "label-smoothing", "prune", "pseudo-label", "ls+pseudo-label")
 #: Strategies that need CL's flags (and therefore out-of-sample pred_probs).
 CL_STRATEGIES = ("prune", "pseudo-label", "ls+pseudo-label")
+#: ``filter_by`` values of :func:`fastclean.core.find_label_issues`.
+FILTER_BYS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_learning",
+              "predicted_neq_given", "low_normalized_margin", "low_self_confidence")
+
+
+def check_filter_by(filter_by: str) -> str:
+    """Return ``filter_by`` if confident learning knows it; ValueError naming the choices otherwise."""
+    if filter_by not in FILTER_BYS:
+        raise ValueError(f"filter_by: unknown filter {filter_by!r}; choose one of {', '.join(FILTER_BYS)}")
+    return filter_by
 
 
 @dataclass
