@@ -32,6 +32,7 @@ def invoke(*args):
     (["--noise-type", "spiral"], "noise_type"),
     (["--track", "tensorboard"], "track"),
     (["--filter-by", "vibes"], "filter_by"),
+    (["--detector", "oracle"], "detector"),
 ])
 def test_bad_options_exit_2_with_one_line_and_write_nothing(tmp_path, args, message):
     out = tmp_path / "out"

@@ -64,6 +64,28 @@ def test_bench_options_are_checked_before_any_work(tmp_path):
         BenchConfig(dataset="digits", filter_bys=["low_self_confidence"]).check()
     with pytest.raises(ValueError, match="loss"):
         BenchConfig(dataset="digits", losses=["hinge"]).check()
+    with pytest.raises(ValueError, match="detector"):
+        BenchConfig(dataset="digits", detector="oracle").check()
+
+
+def test_find_model_detector_flags_what_find_would(digits, tmp_path):
+    import numpy as np
+
+    from fastclean import core
+    from fastclean.crossval import cross_val_pred_probs
+    from fastclean.train.experiment import prepare_data
+
+    config = BenchConfig(dataset="digits", noise_levels=[30], losses=["ce"], filter_bys=["both"],
+                         strategies=["prune"], folds=2, max_train=200, detector="logreg",
+                         learner=LearnerSpec(epochs=1, bs=32))
+    results = run_bench(config, tmp_path / "b", dataset=digits, cache_dir=tmp_path / "cache")
+    train = prepare_data(digits, noise_pct=30, seed=0, max_train=200).train
+    probs = cross_val_pred_probs(train, "logreg", folds=2, seed=0, cache_dir=tmp_path / "cache",
+                                 progress=False)
+    row = results[results.strategy == "prune"].iloc[0]
+    assert row.n_flagged == int(np.sum(core.find_label_issues(train.labels, probs, filter_by="both")))
+    assert row.n_kept == 200 - row.n_flagged
+    assert "find model `logreg`" in (tmp_path / "b" / "results.md").read_text()
 
 
 def test_dataset_slug_follows_the_reference_names():

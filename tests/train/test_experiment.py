@@ -81,6 +81,24 @@ def test_prune_run_reports_consistent_counts_and_scores(digits):
     assert result.config["learner"]["arch"] == "small-cnn"
 
 
+def test_find_model_detector_gives_the_find_pipelines_pred_probs(digits, tmp_path):
+    from fastclean.crossval import cross_val_pred_probs
+
+    config = TrainConfig(dataset="digits", strategy="pseudo-label", noise_pct=30, folds=2, max_train=300,
+                         threshold=0.5, detector="logreg", learner=LearnerSpec(epochs=1, bs=32))
+    result = run_training(config, dataset=digits, cache_dir=tmp_path)
+    expected = cross_val_pred_probs(result.data.train, "logreg", folds=2, seed=0, cache_dir=tmp_path,
+                                    progress=False)
+    np.testing.assert_allclose(result.pred_probs, expected, rtol=1e-6)
+    assert result.metrics["n_relabelled"] > 0
+    assert result.config["detector"] == "logreg"
+
+
+def test_unknown_detector_is_rejected_before_any_work():
+    with pytest.raises(ValueError, match="detector"):
+        TrainConfig(dataset="digits", strategy="prune", detector="oracle").check()
+
+
 def test_texts_train_on_minilm_embeddings():
     texts = [f"the weather is {w} today" for w in ("sunny", "warm", "bright", "clear")] * 6 + \
             [f"my code has a {w} bug" for w in ("nasty", "subtle", "new", "old")] * 6

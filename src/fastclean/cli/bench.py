@@ -43,6 +43,9 @@ def bench(
     threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]."),
     keep_unconfident: bool = typer.Option(False, "--keep-unconfident"),
     folds: int = typer.Option(3, "--folds", help="Folds for out-of-sample pred_probs."),
+    detector: Optional[str] = typer.Option(
+        None, "--detector", help="Detect with a find model (cnn, minilm+tfidf, auto, …; fold-cached) "
+        "instead of fastai learners with the training budget."),
     epochs: int = typer.Option(3, "--epochs", help="Epochs per model, the same for every model."),
     freeze_epochs: int = typer.Option(1, "--freeze-epochs"),
     arch: str = typer.Option("auto", "--arch"),
@@ -71,6 +74,7 @@ def bench(
         threshold=threshold, keep_unconfident=keep_unconfident, folds=folds, max_train=max_train,
         data_dir=str(data_dir) if data_dir else None,
         load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
+        detector=detector,
     ).check()
     from ..atomic import check_output_dir
 

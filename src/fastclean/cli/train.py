@@ -59,6 +59,9 @@ def train(
     keep_unconfident: bool = typer.Option(
         False, "--keep-unconfident", help="Pseudo-label: keep flagged examples below the threshold."),
     folds: int = typer.Option(3, "--folds", help="Folds for out-of-sample pred_probs."),
+    detector: Optional[str] = typer.Option(
+        None, "--detector", help="Detect with a find model (cnn, minilm+tfidf, auto, …; fold-cached) "
+        "instead of fastai learners with the training budget."),
     arch: str = typer.Option("auto", "--arch", help="auto | small-cnn | resnet18 | resnet34 | "
                              "efficientnet-lite0 | mlp | awd-lstm."),
     pretrained: bool = typer.Option(False, "--pretrained", help="Start from ImageNet weights (downloads once)."),
@@ -88,6 +91,7 @@ def train(
         loss=loss, filter_by=filter_by, threshold=threshold, keep_unconfident=keep_unconfident,
         folds=folds, max_train=max_train, data_dir=str(data_dir) if data_dir else None,
         load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
+        detector=detector,
     ).check()
     fits = [0]
     with console.status(f"training {strategy} on {dataset}") as status:

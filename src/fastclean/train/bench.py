@@ -32,8 +32,10 @@ from .experiment import (
     LearnerSpec,
     PreparedData,
     accuracy,
+    check_detector,
     check_noise,
     detection_scores,
+    detector_probs,
     fit_model,
     out_of_sample_probs,
     predict,
@@ -70,6 +72,9 @@ class BenchConfig:
     data_dir: str | None = None
     load_kwargs: dict[str, Any] = field(default_factory=dict)
     learner: LearnerSpec = field(default_factory=LearnerSpec)
+    #: A :mod:`fastclean.models` name (``cnn``, ``minilm+tfidf``, ``auto`` …): detection then uses
+    #: the ``find`` pipeline's out-of-sample pred_probs (fold-cached) instead of fastai learners.
+    detector: str | None = None
 
     def check(self) -> "BenchConfig":
         """Validate every option before any work. Raises ValueError naming the option."""
@@ -88,6 +93,8 @@ class BenchConfig:
         strat.check_threshold(self.threshold)
         if self.folds < 2:
             raise ValueError(f"folds: need at least 2 folds, got {self.folds}")
+        if self.detector is not None:
+            check_detector(self.detector)
         return self
 
 
@@ -143,9 +150,17 @@ def bench_noise_level(config: BenchConfig, noise_pct: float, spec: LearnerSpec, 
     cl_strategies = [s for s in config.strategies if s in ("prune", "pseudo-label")]
     if reference or not (cl_strategies or config.filter_bys):
         return rows, predictions, data
+    shared_probs = None
     for loss in config.losses:
         t = time.perf_counter()
-        pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.folds, seed=seed)
+        if config.detector is None:
+            pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.folds, seed=seed)
+        else:
+            # the find model does not depend on the training loss: one detection per level
+            if shared_probs is None:
+                shared_probs = detector_probs(data.train, config.detector, folds=config.folds,
+                                              seed=seed, cache_dir=cache_dir)
+            pred_probs = shared_probs
         detect_seconds = time.perf_counter() - t
         note(f"{noise_pct:g}% {loss} out-of-sample pred_probs: {detect_seconds:.0f}s")
         for filter_by in config.filter_bys:
@@ -213,7 +228,10 @@ def results_markdown(results, config: BenchConfig, spec: LearnerSpec, meta: dict
         f"- budget, the same for every model: arch `{spec.arch}`, {spec.epochs} epoch(s) "
         f"one-cycle{' after ' + str(spec.freeze_epochs) + ' frozen' if spec.pretrained else ''}, "
         f"batch {spec.bs}, {'pretrained' if spec.pretrained else 'from scratch'}; detection: "
-        f"{config.folds}-fold out-of-sample pred_probs; pseudo-label threshold {config.threshold}",
+        f"{config.folds}-fold out-of-sample pred_probs "
+        f"({'fastai learners, same budget' if config.detector is None else 'find model `' + config.detector + '`'}); "
+        f"pseudo-label threshold {config.threshold}"
+        f"{' (unconfident flagged kept)' if config.keep_unconfident else ' (unconfident flagged dropped)'}",
         f"- machine: {meta['machine']}; total {meta['seconds']:.0f} s",
         "",
         "## Detection: actual noisy vs detected",

@@ -276,6 +276,46 @@ def out_of_sample_probs(train: LabelledDataset, spec: LearnerSpec, *, loss: str 
     return probs
 
 
+def check_detector(detector: str) -> str:
+    """Return ``detector`` if :mod:`fastclean.models` knows it; ValueError naming the choices otherwise."""
+    from ..models import MODEL_NAMES
+
+    if detector != "auto" and detector not in MODEL_NAMES:
+        raise ValueError(f"detector: unknown model {detector!r}; choose auto or one of {', '.join(MODEL_NAMES)}")
+    return detector
+
+
+def detector_probs(train: LabelledDataset, detector: str, *, folds: int = 5, seed: int = 0,
+                   cache_dir: str | os.PathLike | None = None) -> np.ndarray:
+    """Out-of-sample pred_probs of ``train``'s (noisy) labels from a ``find`` model.
+
+    The same K-fold cross-validation as ``fastclean find`` (:func:`fastclean.crossval.cross_val_pred_probs`,
+    features and finished folds cached on disk), so detection reuses the strongest model of the
+    ``find`` pipeline rather than a short fastai training run.
+
+    Parameters
+    ----------
+    train : LabelledDataset
+        The raw training set (images, paths or texts) with its noisy labels.
+    detector : str
+        ``auto`` or a :data:`fastclean.models.MODEL_NAMES` entry (``cnn``, ``minilm+tfidf`` …).
+    folds, seed
+        Cross-validation folds and seed.
+    cache_dir : path, optional
+        Feature and fold cache root.
+
+    Returns
+    -------
+    ndarray of float32, shape (N, K)
+    """
+    from ..crossval import cross_val_pred_probs
+
+    check_detector(detector)
+    probs = cross_val_pred_probs(train, detector, folds=folds, seed=seed, cache_dir=cache_dir,
+                                 progress=False)
+    return np.asarray(probs, dtype=np.float32)
+
+
 def accuracy(probs: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of rows whose most probable class is ``labels``."""
     return float(np.mean(np.asarray(probs).argmax(axis=1) == np.asarray(labels)))
@@ -307,6 +347,7 @@ class TrainConfig:
     data_dir: str | None = None
     load_kwargs: dict[str, Any] = field(default_factory=dict)  # label_col, text_col, …
     learner: LearnerSpec = field(default_factory=LearnerSpec)
+    detector: str | None = None        # a find model for detection (None: fastai learners)
 
     def check(self) -> "TrainConfig":
         """Validate the options that need no data. Raises ValueError naming the option."""
@@ -320,6 +361,8 @@ class TrainConfig:
         check_noise(self.dataset, self.noise_pct, self.noise_type)
         if self.folds < 2:
             raise ValueError(f"folds: need at least 2 folds, got {self.folds}")
+        if self.detector is not None:
+            check_detector(self.detector)
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -367,7 +410,10 @@ def run_training(config: TrainConfig, *, dataset: LabelledDataset | None = None,
     spec = config.learner.resolved(train)
     loss = strat.strategy_loss(config.strategy, config.loss)
     pred_probs = None
-    if config.strategy in strat.CL_STRATEGIES:
+    if config.strategy in strat.CL_STRATEGIES and config.detector is not None:
+        pred_probs = detector_probs(data.train, config.detector, folds=config.folds,
+                                    seed=config.seed, cache_dir=cache_dir)
+    elif config.strategy in strat.CL_STRATEGIES:
         pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.folds,
                                          seed=config.seed, progress=progress)
     cleaned = strat.apply_strategy(config.strategy, train.labels, pred_probs,
