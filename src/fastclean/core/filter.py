@@ -26,7 +26,7 @@ from .count import (
     predicted_matches_given,
     self_confidence,
 )
-from .rank import RANK_METHODS, label_quality_scores, rank_rows
+from .rank import RANK_METHODS, _scores_of_rows, label_quality_scores, rank_rows
 from .validation import ROW_SUM_SLACK, block_rows, validate_inputs
 
 FILTER_BY = (
@@ -473,11 +473,25 @@ def find_label_issues(
     if filter_by not in _LOW_SCORE:
         flagged = np.nonzero(mask)[0]
         step = block_rows(k, chunk_size)
+        kept, scores = [], []
         for start in range(0, len(flagged), step):
             idx = flagged[start:start + step]
-            close = predicted_matches_given(labels[idx], np.take(pred_probs, idx, axis=0),
-                                            copy=False)
+            rows = np.take(pred_probs, idx, axis=0)
+            if return_indices_ranked_by is not None:
+                # Score the gathered rows before the check below overwrites them: one read
+                # of the flagged rows serves both. Scores are row-wise, hence identical.
+                part = _scores_of_rows(labels[idx], rows, return_indices_ranked_by)
+            close = predicted_matches_given(labels[idx], rows, copy=False)
             mask[idx[close]] = False
+            if return_indices_ranked_by is not None:
+                kept.append(idx[~close])
+                scores.append(part[~close])
+        if return_indices_ranked_by is not None:
+            if not kept:
+                return np.zeros(0, dtype=np.int64)
+            kept, scores = np.concatenate(kept), np.concatenate(scores)
+            # Default (non-stable) argsort on the same score vector as the reference.
+            return kept[np.argsort(scores)]
 
     if return_indices_ranked_by is not None:
         return rank_rows(labels, pred_probs, np.nonzero(mask)[0], return_indices_ranked_by,
