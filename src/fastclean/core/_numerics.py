@@ -59,16 +59,22 @@ def round_preserving_row_totals(matrix: np.ndarray) -> np.ndarray:
     """
     matrix = np.asarray(matrix)
     floats = np.ascontiguousarray(matrix, dtype=float)
-    ints = floats.round()
-    # Rounded integers sum exactly in any order; the float totals are summed row by row on
-    # a contiguous copy, which numpy does with the same pairwise sum as np.sum(row).
+    n_rows, k = floats.shape
+    # Count matrices are mostly zeros: round only the non-zero entries (a zero rounds to 0
+    # and leaves no residual). Rounded integers sum exactly in any order; the float totals
+    # are summed row by row on the contiguous copy, with numpy's pairwise sum as np.sum(row).
+    flat = np.flatnonzero(floats != 0)
+    nz_rows = flat // k
+    values = floats.reshape(-1)[flat]
+    rounded = values.round()
+    out = np.zeros((n_rows, k), dtype=int)
+    out.reshape(-1)[flat] = rounded.astype(int)
     with np.errstate(invalid="ignore"):
-        diff = np.round(floats.sum(axis=1).round() - ints.sum(axis=1))
+        int_sums = np.bincount(nz_rows, weights=rounded, minlength=n_rows)
+        diff = np.round(floats.sum(axis=1).round() - int_sums)
         todo = np.nonzero(np.abs(diff) > FLOATING_POINT_COMPARISON)[0]
-    out = ints.astype(int)
     if len(todo) == 0:
         return out
-    k = floats.shape[1]
     d = diff[todo]
     single_step = (np.abs(d) <= k) & np.isfinite(d)
     for i in todo[~single_step]:
@@ -82,15 +88,12 @@ def round_preserving_row_totals(matrix: np.ndarray) -> np.ndarray:
     # shared by entries on both sides of it need the reference's argsort to break the tie.
     changes = np.abs(d).astype(np.int64)
     step = np.where(d > 0, 1, -1)
-    # The float copy is ours unless the input already was C-ordered float: reuse its memory.
-    residual = np.subtract(floats, ints,
-                           out=None if np.may_share_memory(floats, matrix) else floats)
     # Position of every row in ``todo`` (-1 elsewhere), to keep only the rows' wanted sign.
-    slot = np.full(len(floats), -1)
+    slot = np.full(n_rows, -1)
     slot[todo] = np.arange(len(todo))
-    nr, c = np.divmod(np.flatnonzero(residual != 0), k)
-    r = slot[nr]
-    w = residual[nr, c] * step[r]
+    r = slot[nz_rows]
+    c = flat - nz_rows * k
+    w = (values - rounded) * step[r]
     keep = (r >= 0) & (w > 0)
     r, c, w = r[keep], c[keep], w[keep]
     n_rel = np.bincount(r, minlength=len(todo))
@@ -110,7 +113,8 @@ def round_preserving_row_totals(matrix: np.ndarray) -> np.ndarray:
     tied = np.nonzero(~clean)[0]
     if len(tied):
         # Sorting the rows of a 2-D array runs the same per-row sort as sorting each row.
-        ranked = np.argsort(residual[todo[tied]], axis=1)
+        tied_rows = floats[todo[tied]]
+        ranked = np.argsort(tied_rows - tied_rows.round(), axis=1)
         cols = np.arange(k)
         ct = changes[tied][:, None]
         take = np.where(step[tied][:, None] > 0, cols >= k - ct, cols < ct)
