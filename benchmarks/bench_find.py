@@ -27,7 +27,7 @@ CASES = {
     "mnist": ("mnist-test", "train", ["cnn"]),
     "covid": ("covid-tweets", "train", ["tfidf-logreg", "minilm-logreg", "minilm+tfidf"]),
 }
-FILTERS = ("prune_by_noise_rate", "both")
+FILTERS = ("prune_by_noise_rate", "both", "confident_learning")
 
 
 def load1() -> str:
