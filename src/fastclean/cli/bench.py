@@ -40,7 +40,7 @@ def bench(
                                    help="CL filters, comma separated."),
     strategies: str = typer.Option("baseline,label-smoothing,prune,pseudo-label", "--strategies",
                                    help="Training strategies, comma separated."),
-    threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]."),
+    threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]; a low one (0.01) relabels every flagged example."),
     keep_unconfident: bool = typer.Option(False, "--keep-unconfident"),
     folds: int = typer.Option(3, "--folds", help="Folds for out-of-sample pred_probs."),
     detector: Optional[str] = typer.Option(

@@ -55,7 +55,7 @@ def train(
     loss: Optional[str] = typer.Option(None, "--loss", help="ce | ls (default: the strategy's)."),
     eps: float = typer.Option(0.1, "--eps", help="Label-smoothing strength for --loss ls."),
     filter_by: str = typer.Option("prune_by_noise_rate", "--filter-by", help="How CL flags issues."),
-    threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]."),
+    threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]; a low one (0.01) relabels every flagged example."),
     keep_unconfident: bool = typer.Option(
         False, "--keep-unconfident", help="Pseudo-label: keep flagged examples below the threshold."),
     folds: int = typer.Option(3, "--folds", help="Folds for out-of-sample pred_probs."),
