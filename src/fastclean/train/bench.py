@@ -4,7 +4,8 @@ For each noise level (plus a 0 %-noise reference trained on the clean labels):
 
 - training without CL: ``baseline`` (cross-entropy) and ``label-smoothing``;
 - detection: for each loss in {ce, ls}, K-fold out-of-sample ``pred_probs`` from learners
-  trained with that loss; for each ``filter_by`` in {prune_by_noise_rate, both}, the flagged
+  trained with that loss (or, with ``detector``, once from a ``find`` model such as ``cnn``
+  or ``minilm+tfidf``, fold-cached); for each ``filter_by`` in {prune_by_noise_rate, both}, the flagged
   examples scored against the known noise (precision, recall, F1);
 - training with CL: ``prune`` and ``pseudo-label`` on those flags, with the same loss (so
   ``ls`` + ``pseudo-label`` is the label-smoothing + pseudo-label combination).
