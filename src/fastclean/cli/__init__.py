@@ -7,25 +7,10 @@ and one line on stderr, see :func:`fastclean.cli.common.handle_errors`.
 
 from __future__ import annotations
 
-import importlib
-
+# Imported for their side effect of registering a command on ``app``; each module keeps its
+# heavy imports (torch, fastai, streamlit) inside the command function.
+from . import bench, find, report, review, train  # noqa: F401
 from .common import app
-
-# Sub-command modules, imported for their side effect of registering on ``app``. A module that
-# is not written yet (or whose optional dependencies are missing) must not break the others.
-_COMMAND_MODULES = ("find", "train", "bench", "review", "report")
-
-
-def _register_commands() -> None:
-    for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-
-
-_register_commands()
 
 
 def main() -> None:
