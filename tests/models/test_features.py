@@ -47,3 +47,34 @@ def test_extractor_returning_wrong_rows_is_an_error(digits600, tmp_path):
 
     with pytest.raises(RuntimeError, match="shape"):
         cached_features(Broken(), digits600, cache_dir=tmp_path, progress=False)
+
+
+class DyingExtractor(CountingExtractor):
+    """Raises on its ``die_at``-th call, like a run killed in the middle of an extraction."""
+
+    def __init__(self, die_at):
+        super().__init__()
+        self.die_at = die_at
+
+    def extract(self, dataset, *, progress=True):
+        if self.calls + 1 == self.die_at:
+            raise KeyboardInterrupt
+        return super().extract(dataset, progress=progress)
+
+
+def test_killed_extraction_resumes_at_the_first_missing_chunk(digits600, tmp_path, monkeypatch):
+    import fastclean.models.features as features
+
+    monkeypatch.setattr(features, "CHUNK_ROWS", 256)  # 600 rows → chunks of 256, 256, 88
+    dying = DyingExtractor(die_at=3)
+    with pytest.raises(KeyboardInterrupt):
+        cached_features(dying, digits600, cache_dir=tmp_path, progress=False)
+    path = feature_cache_path(dying, digits600, tmp_path)
+    assert not path.exists()
+    assert len(list(path.with_suffix(".parts").glob("*.npy"))) == 2
+
+    resumed = CountingExtractor()
+    feats = cached_features(resumed, digits600, cache_dir=tmp_path, progress=False)
+    assert resumed.calls == 1  # only the last chunk
+    np.testing.assert_array_equal(feats, digits600.images.reshape(600, -1).astype(np.float32))
+    assert path.is_file() and not path.with_suffix(".parts").exists()

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-pytest.importorskip("sentence_transformers")
+pytest.importorskip("transformers")
 
 from fastclean.data.dataset import LabelledDataset  # noqa: E402
 from fastclean.models.features import cached_features  # noqa: E402
@@ -30,3 +30,14 @@ def test_minilm_embeddings_are_normalised_and_keep_meaning(tmp_path):
 def test_text_models_refuse_datasets_without_texts(digits600):
     with pytest.raises(ValueError, match="no texts"):
         texts_of(digits600)
+
+
+def test_minilm_matches_sentence_transformers(tmp_path):
+    st = pytest.importorskip("sentence_transformers")
+    texts = ["", "covid", "Ohio reports 3 more COVID-19 deaths, bringing the total to 1,234 #covid19",
+             "a much longer text " * 40]  # the last one is truncated at MiniLM's 256 word pieces
+    ds = LabelledDataset("t", "text", ["a", "b"], [0, 1, 0, 1], ["0", "1", "2", "3"],
+                         np.array(["train"] * 4), texts=texts)
+    ours = MiniLMExtractor().extract(ds, progress=False)
+    theirs = st.SentenceTransformer(minilm_path(), device="cpu").encode(texts, normalize_embeddings=True)
+    np.testing.assert_allclose(ours, theirs, atol=2e-5)

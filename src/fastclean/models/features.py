@@ -4,11 +4,16 @@ An extractor maps a whole dataset to a float32 matrix ``(N, D)`` without looking
 :func:`cached_features` stores that matrix under
 ``<cache root>/features/<extractor key>/<dataset content hash>.npy`` so the second run over
 the same inputs (any labels, any noise, any number of folds) skips the extraction.
+
+Extraction runs in chunks of :data:`CHUNK_ROWS` rows and each finished chunk is saved next to
+the final file (``<hash>.parts/``), so a run killed after minutes of embedding resumes at the
+first missing chunk instead of starting again.
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 from contextlib import contextmanager
 from typing import Iterator
@@ -17,6 +22,9 @@ import numpy as np
 
 from ..data.dataset import LabelledDataset
 from .cache import cache_root, load_npy, save_npy
+
+#: Rows extracted (and cached) at a time; a killed extraction loses at most one chunk.
+CHUNK_ROWS = 1024
 
 
 class FeatureExtractor(abc.ABC):
@@ -69,10 +77,28 @@ def cached_features(
     cached = load_npy(path)
     if cached is not None and cached.shape[0] == len(dataset):
         return cached
-    feats = np.ascontiguousarray(extractor.extract(dataset, progress=progress), dtype=np.float32)
-    if feats.ndim != 2 or feats.shape[0] != len(dataset):
-        raise RuntimeError(f"{extractor.name} returned shape {feats.shape} for {len(dataset)} examples")
+    parts_dir = path.with_suffix(".parts")
+    chunks = []
+    with progress_bar(f"{extractor.name} features", len(dataset), progress) as advance:
+        for start in range(0, len(dataset), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, len(dataset))
+            part_path = parts_dir / f"{start:09d}-{stop:09d}.npy"
+            part = load_npy(part_path)
+            if part is None or part.shape[0] != stop - start:
+                part = extractor.extract(dataset.subset(np.arange(start, stop)), progress=False)
+                part = np.ascontiguousarray(part, dtype=np.float32)
+                if part.ndim != 2 or part.shape[0] != stop - start:
+                    raise RuntimeError(f"{extractor.name} returned shape {part.shape} "
+                                       f"for {stop - start} examples")
+                save_npy(part_path, part)
+            chunks.append(part)
+            advance(stop - start)
+    feats = np.concatenate(chunks) if chunks else np.zeros((0, 0), np.float32)
     save_npy(path, feats)
+    for part_path in parts_dir.glob("*.npy"):
+        part_path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        parts_dir.rmdir()
     return feats
 
 

@@ -83,7 +83,10 @@ class TorchImageExtractor(FeatureExtractor):
         import torch
 
         items = _image_items(dataset)
-        net = self.network()
+        # Features are extracted chunk by chunk (see cached_features): build the network once.
+        net = self.__dict__.get("_net")
+        if net is None:
+            net = self._net = self.network()
         out = []
         with limited_threads(), torch.inference_mode(), progress_bar(f"{self.name} features", len(items), progress) as advance:
             for start in range(0, len(items), self.batch_size):
