@@ -123,3 +123,15 @@ def test_corrupted_image_is_named_or_skipped(tmp_path):
     assert any("broken.png" in s for s in summary["dataset"]["skipped"])
     assert summary["settings"]["model"] == "efficientnet-lite0"
     assert summary["dataset"]["root"] == str(root.resolve()) or summary["dataset"]["root"] == str(root)
+
+
+def test_worst_lists_the_lowest_quality_labels_flagged_or_not(tmp_path):
+    out = tmp_path / "run"
+    res = run_cli("find", "digits", "--model", "logreg", "--worst", "7", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "7 lowest-quality given labels" in res.stdout
+    examples = pd.read_csv(out / "examples.csv")
+    worst = examples.nsmallest(7, "label_quality")
+    block = res.stdout[res.stdout.index("lowest-quality"):]
+    for index, quality in zip(worst["index"], worst["label_quality"]):
+        assert f"{quality:.4f}" in block and str(index) in block

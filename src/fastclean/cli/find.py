@@ -78,6 +78,8 @@ def find(
     split_col: Optional[str] = typer.Option(None, "--split-col"),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Skip unreadable images (listed in summary.json)."),
     top: int = typer.Option(10, "--top", help="How many issues to print."),
+    worst: int = typer.Option(0, "--worst", min=0,
+                              help="Also print the N lowest-quality given labels, flagged or not."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace --out if it exists."),
 ) -> None:
     """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
@@ -125,6 +127,29 @@ def find(
     with console.status("writing run directory"):
         run_module.write_run(result, out, overwrite=overwrite)
     print_run(out, top=top)
+    if worst:
+        print_worst(out, worst)
+
+
+def print_worst(out: Path, n: int) -> None:
+    """Print the ``n`` examples whose given label has the lowest quality score, flagged or not.
+
+    On nearly clean data CL flags few examples; this list is where a person looks for the
+    remaining real errors (e.g. the known mistakes in MNIST's test set).
+    """
+    import pandas as pd
+
+    examples = pd.read_csv(Path(out) / "examples.csv", dtype={"id": str})
+    worst = examples.nsmallest(n, "label_quality", keep="first")
+    table = Table(title=f"{len(worst)} lowest-quality given labels (flagged or not)")
+    for name, justify in (("index", "right"), ("id", "left"), ("given → suggested", "left"),
+                          ("quality", "right"), ("flagged", "left")):
+        table.add_column(name, justify=justify, no_wrap=True)
+    for _, row in worst.iterrows():
+        table.add_row(str(row["index"]), str(row["id"]),
+                      f"{row['given_label']} → {row['suggested_label']}",
+                      f"{row['label_quality']:.4f}", "yes" if str(row["is_issue"]) == "True" else "no")
+    console.print(table)
 
 
 def _read_classes(path: Path) -> list[str]:
