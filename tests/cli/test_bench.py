@@ -45,3 +45,11 @@ def test_bench_rejects_a_bad_noise_list_without_output(tmp_path):
     res = invoke("bench", "digits", "--noise", "5", "abc", "--out", str(tmp_path / "b"))
     assert res.exit_code == 2 and "abc" in res.stderr
     assert not (tmp_path / "b").exists()
+
+
+def test_bench_rejects_zero_jobs_in_one_line(tmp_path):
+    res = invoke("bench", "digits", "--noise", "5", "--jobs", "0", "--out", str(tmp_path / "b"))
+    assert res.exit_code == 2
+    assert [line for line in res.stderr.splitlines() if line.strip()] == \
+        ["error: jobs: expected a positive int, got 0"]
+    assert not (tmp_path / "b").exists()

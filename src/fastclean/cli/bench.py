@@ -42,10 +42,12 @@ def bench(
                                    help="Training strategies, comma separated."),
     threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]; a low one (0.01) relabels every flagged example."),
     keep_unconfident: bool = typer.Option(False, "--keep-unconfident"),
-    folds: int = typer.Option(3, "--folds", help="Folds for out-of-sample pred_probs."),
-    detector: Optional[str] = typer.Option(
-        None, "--detector", help="Detect with a find model (cnn, minilm+tfidf, auto, …; fold-cached) "
-        "instead of fastai learners with the training budget."),
+    folds: Optional[int] = typer.Option(
+        None, "--folds", help="Folds for out-of-sample pred_probs (default 5 with a find model, 3 with learners)."),
+    detector: str = typer.Option(
+        "auto", "--detector", help="Who flags issues: a find model (auto, cnn, minilm+tfidf, …; the "
+        "same cross-validation as fastclean find, fold-cached), or learners (K-fold fastai learners "
+        "with the training budget and loss, as in the reference experiments)."),
     epochs: int = typer.Option(3, "--epochs", help="Epochs per model, the same for every model."),
     freeze_epochs: int = typer.Option(1, "--freeze-epochs"),
     arch: str = typer.Option("auto", "--arch"),
@@ -61,6 +63,10 @@ def bench(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     path_col: Optional[str] = typer.Option(None, "--path-col"),
     split_col: Optional[str] = typer.Option(None, "--split-col"),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", help="Fits at once, one single-threaded process each (default: the idle cores)."),
+    resume: bool = typer.Option(
+        True, "--resume/--no-resume", help="Reuse fits and detections a killed or earlier run finished."),
     overwrite: bool = typer.Option(False, "--overwrite"),
 ) -> None:
     """Run the noise-robustness grid and write results.csv, results.md and per-noise predictions."""
@@ -74,7 +80,7 @@ def bench(
         threshold=threshold, keep_unconfident=keep_unconfident, folds=folds, max_train=max_train,
         data_dir=str(data_dir) if data_dir else None,
         load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
-        detector=detector,
+        detector=detector, jobs=jobs, resume=resume,
     ).check()
     from ..atomic import check_output_dir
 

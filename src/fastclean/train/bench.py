@@ -3,22 +3,28 @@
 For each noise level (plus a 0 %-noise reference trained on the clean labels):
 
 - training without CL: ``baseline`` (cross-entropy) and ``label-smoothing``;
-- detection: for each loss in {ce, ls}, K-fold out-of-sample ``pred_probs`` from learners
-  trained with that loss (or, with ``detector``, once from a ``find`` model such as ``cnn``
-  or ``minilm+tfidf``, fold-cached); for each ``filter_by`` in {prune_by_noise_rate, both}, the flagged
-  examples scored against the known noise (precision, recall, F1);
-- training with CL: ``prune`` and ``pseudo-label`` on those flags, with the same loss (so
+- detection: K-fold out-of-sample ``pred_probs`` of the noisy training labels, by default once
+  per level from the ``find`` model (``detector="auto"``: ``cnn`` for MNIST, ``minilm+tfidf``
+  for tweets; fold-cached and shared with ``fastclean find``), or with ``detector="learners"``
+  for each loss in {ce, ls} from fastai learners trained with that loss (the reference
+  experiments); for each ``filter_by`` in {prune_by_noise_rate, both}, the flagged examples
+  scored against the known noise (precision, recall, F1);
+- training with CL: ``prune`` and ``pseudo-label`` on those flags, with each loss (so
   ``ls`` + ``pseudo-label`` is the label-smoothing + pseudo-label combination).
 
 Every model gets the same :class:`LearnerSpec` (architecture, epochs, schedule) and is scored
-on the same clean validation set.
+on the same clean validation set. The fits are independent, so they run in parallel
+single-threaded processes (:mod:`fastclean.train.jobs`), and each finished one is cached: a
+killed bench resumes, and identical training sets are fitted once.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -27,22 +33,21 @@ import numpy as np
 
 from ..atomic import atomic_output_dir, check_output_dir
 from ..data.dataset import LabelledDataset
+from ..models.threads import model_threads
 from . import strategies as strat
 from .experiment import (
     PUBLISHED_NOISE_DATASETS,
     LearnerSpec,
     PreparedData,
-    accuracy,
     check_detector,
     check_noise,
     detection_scores,
     detector_probs,
-    fit_model,
     out_of_sample_probs,
-    predict,
     prepare_data,
     with_inputs,
 )
+from .jobs import JobRunner, ResultCache, fit_and_score, timed
 from .learners import check_loss
 from .output import write_json
 
@@ -68,14 +73,33 @@ class BenchConfig:
     strategies: Sequence[str] = TRAIN_STRATEGIES
     threshold: float = 0.9
     keep_unconfident: bool = False
-    folds: int = 3
+    #: Cross-validation folds of detection; ``None``: 5 with a find model, 3 with learners.
+    folds: int | None = None
     max_train: int | None = None
     data_dir: str | None = None
     load_kwargs: dict[str, Any] = field(default_factory=dict)
     learner: LearnerSpec = field(default_factory=LearnerSpec)
-    #: A :mod:`fastclean.models` name (``cnn``, ``minilm+tfidf``, ``auto`` …): detection then uses
-    #: the ``find`` pipeline's out-of-sample pred_probs (fold-cached) instead of fastai learners.
-    detector: str | None = None
+    #: Who scores the training labels out of sample. A :mod:`fastclean.models` name (``auto``,
+    #: ``cnn``, ``minilm+tfidf`` …): the ``find`` pipeline's model (fold-cached; one detection
+    #: per level, whatever the training loss). ``"learners"`` (or ``None``): K-fold fastai
+    #: learners with the grid's budget, trained with each loss, as in the reference experiments.
+    detector: str | None = "auto"
+    #: Fits run at once, each in its own single-threaded process; ``None``: the idle cores.
+    jobs: int | None = None
+    #: Reuse finished fits and detections from the cache (``<cache>/bench``).
+    resume: bool = True
+
+    @property
+    def uses_find_model(self) -> bool:
+        """Detection by a ``find`` model rather than by fastai learners."""
+        return self.detector not in (None, "learners")
+
+    @property
+    def resolved_folds(self) -> int:
+        """:attr:`folds`, or its default for the detector."""
+        if self.folds is not None:
+            return self.folds
+        return 5 if self.uses_find_model else 3
 
     def check(self) -> "BenchConfig":
         """Validate every option before any work. Raises ValueError naming the option."""
@@ -92,10 +116,13 @@ class BenchConfig:
             if strategy not in TRAIN_STRATEGIES:
                 raise ValueError(f"strategy: unknown strategy {strategy!r}; choose from {', '.join(TRAIN_STRATEGIES)}")
         strat.check_threshold(self.threshold)
-        if self.folds < 2:
+        if self.folds is not None and self.folds < 2:
             raise ValueError(f"folds: need at least 2 folds, got {self.folds}")
-        if self.detector is not None:
+        if self.uses_find_model:
             check_detector(self.detector)
+        if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int)
+                                      or self.jobs < 1):
+            raise ValueError(f"jobs: expected a positive int, got {self.jobs!r}")
         return self
 
 
@@ -107,81 +134,146 @@ def _row(config: BenchConfig, noise_pct: float, data: PreparedData, **values: An
     return row
 
 
-def _fit_and_score(train: LabelledDataset, labels: np.ndarray, keep: np.ndarray, valid: LabelledDataset,
-                   spec: LearnerSpec, loss: str, seed: int) -> tuple[float, float]:
-    t = time.perf_counter()
-    kept = train.subset(keep)
-    learn = fit_model(kept, labels[keep], valid, spec, loss=loss, seed=seed)
-    acc = accuracy(predict(learn, valid, spec), valid.labels)
-    return acc, time.perf_counter() - t
+@dataclass
+class _Level:
+    """One noise level of the grid: its data and what has been decided so far."""
+
+    noise_pct: float
+    data: PreparedData
+    train: LabelledDataset      # with model inputs (e.g. text embeddings)
+    valid: LabelledDataset
+    predictions: dict = field(default_factory=dict)   # (loss, filter_by) -> (pred_probs, flagged)
 
 
-def bench_noise_level(config: BenchConfig, noise_pct: float, spec: LearnerSpec, *,
-                      dataset: LabelledDataset | None = None, cache_dir=None,
-                      progress: Callable[[str], None] | None = None):
-    """Run the grid at one noise level.
+class _Grid:
+    """Plans the fits of a bench, runs them through a :class:`JobRunner`, collects the rows.
 
-    Returns
-    -------
-    rows : list of dict
-        One per (loss, filter_by, strategy), columns :data:`RESULT_COLUMNS` (+ extras).
-    predictions : dict
-        ``(loss, filter_by) -> DataFrame`` in the reference layout (see :func:`write_bench`).
-    data : PreparedData
+    Detections are submitted first (they take longest); each level's prune / pseudo-label fits
+    are planned when its detection returns. A fit whose key is in the :class:`ResultCache`
+    (an earlier, killed run) or already running (identical training set) is not run again.
     """
-    note = progress or (lambda _msg: None)
-    data = prepare_data(dataset if dataset is not None else config.dataset, noise_pct=noise_pct,
-                        noise_type=config.noise_type, seed=config.seed, data_dir=config.data_dir,
-                        max_train=config.max_train, load_kwargs=config.load_kwargs)
-    train = with_inputs(data.train, cache_dir=cache_dir, arch=spec.arch)
-    valid = with_inputs(data.valid, cache_dir=cache_dir, arch=spec.arch)
-    seed = config.seed
-    rows: list[dict[str, Any]] = []
-    everything = np.ones(len(train), dtype=bool)
+
+    def __init__(self, config: BenchConfig, spec: LearnerSpec, runner: JobRunner, cache: ResultCache,
+                 note: Callable[[str], None], cache_dir=None):
+        self.config, self.spec, self.runner, self.cache, self.note = config, spec, runner, cache, note
+        self.cache_dir = cache_dir
+        self.rows: list[tuple[tuple, dict[str, Any]]] = []
+        self.waiting: dict[Future, list[Callable[[Any], None]]] = {}
+        self.running_fits: dict[str, Future] = {}
+
+    # -- submitting -------------------------------------------------------------------------
+    def _when_done(self, future: Future, callback: Callable[[Any], None]) -> None:
+        self.waiting.setdefault(future, []).append(callback)
+
+    def fit(self, order: tuple, level: _Level, labels: np.ndarray, keep: np.ndarray, loss: str,
+            row: dict[str, Any], label: str) -> None:
+        """Plan one fit; its row is completed with the accuracy when the fit returns."""
+        seed = self.config.seed
+        key = ResultCache.fit_key(level.train, labels, keep, level.valid, self.spec, loss, seed)
+
+        def finish(result: dict[str, float], from_cache: bool = False) -> None:
+            if not from_cache:
+                self.cache.put_fit(key, result)
+            row.update(clean_val_accuracy=result["accuracy"], seconds=round(result["seconds"], 2),
+                       from_cache=from_cache)
+            self.rows.append((order, row))
+            self.note(f"{label}: {result['accuracy']:.4f}{' (cached)' if from_cache else ''}")
+
+        cached = self.cache.get_fit(key)
+        if cached is not None:
+            finish(cached, from_cache=True)
+            return
+        future = self.running_fits.get(key)
+        if future is None:
+            future = self.runner.submit(fit_and_score, level.train, labels, keep, level.valid,
+                                        self.spec, loss, seed)
+            self.running_fits[key] = future
+            self._when_done(future, finish)
+        else:  # the same training set is already being fitted: share its result
+            self._when_done(future, lambda result: finish(result, from_cache=True))
+
+    def detect(self, level: _Level, losses: Sequence[str], on_probs: Callable[[str, np.ndarray, float], None]) -> None:
+        """Out-of-sample pred_probs for ``level``: once (find model) or per loss (fastai learners)."""
+        config = self.config
+        if config.uses_find_model:
+            jobs = [(tuple(losses), f"find:{config.detector}", "-", detector_probs,
+                     (level.data.train, config.detector),
+                     dict(folds=config.resolved_folds, seed=config.seed, cache_dir=self.cache_dir))]
+        else:
+            jobs = [((loss,), f"learners:{json.dumps(asdict(self.spec), sort_keys=True)}", loss,
+                     out_of_sample_probs, (level.train, self.spec),
+                     dict(loss=loss, folds=config.resolved_folds, seed=config.seed)) for loss in losses]
+        for for_losses, method, loss, fn, args, kwargs in jobs:
+            key = ResultCache.detection_key(level.train, method, loss, config.resolved_folds, config.seed)
+
+            def done(result, key=key, for_losses=for_losses, from_cache=False):
+                probs, seconds = result
+                probs = np.asarray(probs, dtype=np.float32)
+                if not from_cache:
+                    self.cache.put_probs(key, probs, seconds)
+                for each in for_losses:
+                    on_probs(each, probs, seconds)
+
+            cached = self.cache.get_probs(key)
+            if cached is not None:
+                done(cached, from_cache=True)
+            else:
+                self._when_done(self.runner.submit(timed, fn, *args, **kwargs), done)
+
+    # -- waiting ----------------------------------------------------------------------------
+    def drain(self) -> None:
+        """Wait for every submitted job, running callbacks (which may submit more) as they finish."""
+        while self.waiting:
+            finished, _ = wait(list(self.waiting), return_when=FIRST_COMPLETED)
+            for future in finished:
+                callbacks = self.waiting.pop(future)
+                result = future.result()  # a failed fit stops the bench with its error
+                for callback in callbacks:
+                    callback(result)
+
+    def sorted_rows(self) -> list[dict[str, Any]]:
+        return [row for _, row in sorted(self.rows, key=lambda item: item[0])]
+
+
+def _plan_level(grid: _Grid, index: int, level: _Level) -> None:
+    """Plan one level's fits: baseline and label smoothing now, CL fits when detection returns."""
+    config, data = grid.config, level.data
+    noise_pct = level.noise_pct
+    everything = np.ones(len(level.train), dtype=bool)
     reference = noise_pct == 0
     plain = [("baseline", "ce")] + ([("label-smoothing", "ls")] if not reference else [])
-    for strategy, loss in plain:
+    for position, (strategy, loss) in enumerate(plain):
         if strategy not in config.strategies and not reference:
             continue
-        acc, seconds = _fit_and_score(train, train.labels, everything, valid, spec, loss, seed)
-        note(f"{noise_pct:g}% {strategy}: {acc:.4f}")
-        rows.append(_row(config, noise_pct, data, loss=loss, strategy=strategy,
-                         clean_val_accuracy=acc, seconds=round(seconds, 2), n_kept=len(train)))
-    predictions: dict[tuple[str, str], Any] = {}
+        row = _row(config, noise_pct, data, loss=loss, strategy=strategy, n_kept=len(level.train))
+        grid.fit((index, 0, position), level, level.train.labels, everything, loss, row,
+                 f"{noise_pct:g}% {strategy}")
     cl_strategies = [s for s in config.strategies if s in ("prune", "pseudo-label")]
     if reference or not (cl_strategies or config.filter_bys):
-        return rows, predictions, data
-    shared_probs = None
-    for loss in config.losses:
-        t = time.perf_counter()
-        if config.detector is None:
-            pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.folds, seed=seed)
-        else:
-            # the find model does not depend on the training loss: one detection per level
-            if shared_probs is None:
-                shared_probs = detector_probs(data.train, config.detector, folds=config.folds,
-                                              seed=seed, cache_dir=cache_dir)
-            pred_probs = shared_probs
-        detect_seconds = time.perf_counter() - t
-        note(f"{noise_pct:g}% {loss} out-of-sample pred_probs: {detect_seconds:.0f}s")
-        for filter_by in config.filter_bys:
-            flagged = strat.flag_issues(train.labels, pred_probs, filter_by)
+        return
+
+    def on_probs(loss: str, pred_probs: np.ndarray, seconds: float) -> None:
+        grid.note(f"{noise_pct:g}% {loss} out-of-sample pred_probs: {seconds:.0f}s")
+        li = list(config.losses).index(loss)
+        for fi, filter_by in enumerate(config.filter_bys):
+            flagged = strat.flag_issues(level.train.labels, pred_probs, filter_by)
             scores = detection_scores(flagged, data.is_noisy)
-            predictions[(loss, filter_by)] = (pred_probs, flagged)
+            level.predictions[(loss, filter_by)] = (pred_probs, flagged)
             common = dict(loss=loss, filter_by=filter_by, n_flagged=int(flagged.sum()), **scores,
-                          detection_seconds=round(detect_seconds, 2))
+                          detection_seconds=round(seconds, 2))
             if not cl_strategies:
-                rows.append(_row(config, noise_pct, data, strategy="detection-only", **common))
-            for strategy in cl_strategies:
-                cleaned = strat.apply_strategy(strategy, train.labels, pred_probs, flagged=flagged,
+                grid.rows.append(((index, 1, li, fi, 0),
+                                  _row(config, noise_pct, data, strategy="detection-only", **common)))
+            for si, strategy in enumerate(cl_strategies):
+                cleaned = strat.apply_strategy(strategy, level.train.labels, pred_probs, flagged=flagged,
                                                threshold=config.threshold,
                                                keep_unconfident=config.keep_unconfident)
-                acc, seconds = _fit_and_score(train, cleaned.labels, cleaned.keep, valid, spec, loss, seed)
-                note(f"{noise_pct:g}% {loss} {filter_by} {strategy}: {acc:.4f}")
-                rows.append(_row(config, noise_pct, data, strategy=strategy, clean_val_accuracy=acc,
-                                 seconds=round(seconds, 2), n_kept=int(cleaned.keep.sum()),
-                                 n_relabelled=int(cleaned.relabelled.sum()), **common))
-    return rows, predictions, data
+                row = _row(config, noise_pct, data, strategy=strategy, n_kept=int(cleaned.keep.sum()),
+                           n_relabelled=int(cleaned.relabelled.sum()), **common)
+                grid.fit((index, 1, li, fi, si), level, cleaned.labels, cleaned.keep, loss, row,
+                         f"{noise_pct:g}% {loss} {filter_by} {strategy}")
+
+    grid.detect(level, config.losses, on_probs)
 
 
 def predictions_frame(data: PreparedData, noisy_columns: dict[float, np.ndarray], pred_probs: np.ndarray,
@@ -229,8 +321,8 @@ def results_markdown(results, config: BenchConfig, spec: LearnerSpec, meta: dict
         f"- budget, the same for every model: arch `{spec.arch}`, {spec.epochs} epoch(s) "
         f"one-cycle{' after ' + str(spec.freeze_epochs) + ' frozen' if spec.pretrained else ''}, "
         f"batch {spec.bs}, {'pretrained' if spec.pretrained else 'from scratch'}; detection: "
-        f"{config.folds}-fold out-of-sample pred_probs "
-        f"({'fastai learners, same budget' if config.detector is None else 'find model `' + config.detector + '`'}); "
+        f"{config.resolved_folds}-fold out-of-sample pred_probs "
+        f"({'find model `' + config.detector + '`' if config.uses_find_model else 'fastai learners, same budget'}); "
         f"pseudo-label threshold {config.threshold}"
         f"{' (unconfident flagged kept)' if config.keep_unconfident else ' (unconfident flagged dropped)'}",
         f"- machine: {meta['machine']}; total {meta['seconds']:.0f} s",
@@ -315,31 +407,40 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
     config.check()
     check_output_dir(out, overwrite=overwrite)
     t0 = time.perf_counter()
+    note = progress or (lambda _msg: None)
     if dataset is None and str(config.dataset) not in PUBLISHED_NOISE_DATASETS:
         from ..data import load_dataset
 
         # load once; published-noise datasets are reloaded per level (one label column each)
         dataset = load_dataset(config.dataset, data_dir=config.data_dir, split="all", **config.load_kwargs)
-    rows: list[dict[str, Any]] = []
-    per_level: dict[float, tuple[PreparedData, dict]] = {}
+    levels: list[_Level] = []
     spec: LearnerSpec | None = None
-    for level in [0.0] + [float(n) for n in config.noise_levels]:
+    for noise_pct in [0.0] + [float(n) for n in config.noise_levels]:
+        data = prepare_data(dataset if dataset is not None else config.dataset, noise_pct=noise_pct,
+                            noise_type=config.noise_type, seed=config.seed, data_dir=config.data_dir,
+                            max_train=config.max_train, load_kwargs=config.load_kwargs)
         if spec is None:
-            probe = prepare_data(dataset if dataset is not None else config.dataset, noise_pct=0,
-                                 data_dir=config.data_dir, max_train=config.max_train,
-                                 load_kwargs=config.load_kwargs)
-            spec = config.learner.resolved(with_inputs(probe.train, cache_dir=cache_dir,
+            spec = config.learner.resolved(with_inputs(data.train, cache_dir=cache_dir,
                                                        arch=config.learner.arch))
-        level_rows, predictions, data = bench_noise_level(config, level, spec, dataset=dataset,
-                                                          cache_dir=cache_dir, progress=progress)
-        rows += level_rows
-        if level:
-            per_level[level] = (data, predictions)
+        levels.append(_Level(noise_pct, data, with_inputs(data.train, cache_dir=cache_dir, arch=spec.arch),
+                             with_inputs(data.valid, cache_dir=cache_dir, arch=spec.arch)))
+    jobs = config.jobs if config.jobs is not None else model_threads()
+    cache = ResultCache(cache_dir, enabled=config.resume)
+    with JobRunner(jobs) as runner:
+        grid = _Grid(config, spec, runner, cache, note, cache_dir)
+        # detections first: they are the longest jobs, and the CL fits wait for them
+        for index, level in sorted(enumerate(levels), key=lambda il: il[1].noise_pct == 0):
+            _plan_level(grid, index, level)
+        grid.drain()
+    rows = grid.sorted_rows()
+    per_level = {lvl.noise_pct: (lvl.data, lvl.predictions) for lvl in levels if lvl.noise_pct}
     results = pd.DataFrame(rows)
     results = results[RESULT_COLUMNS + [c for c in results.columns if c not in RESULT_COLUMNS]]
     meta = {
         "seconds": time.perf_counter() - t0,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU(s), torch threads {_torch_threads()}, "
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU(s), {jobs} single-threaded "
+                   f"job(s) at a time, device {spec.device}" if jobs > 1 else
+                   f"{platform.machine()}, {os.cpu_count()} CPU(s), torch threads {model_threads()}, "
                    f"device {spec.device}",
         "validation": next(iter(per_level.values()))[0].valid_source if per_level else "",
         "n_valid": len(next(iter(per_level.values()))[0].valid) if per_level else 0,
@@ -360,12 +461,6 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
                 frame.to_csv(folder / f"noisy{level:g}_train_predictions.csv", index=False)
         _write_report_if_available(tmp)
     return results
-
-
-def _torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 def _write_report_if_available(folder: Path) -> None:

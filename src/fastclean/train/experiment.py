@@ -281,7 +281,8 @@ def check_detector(detector: str) -> str:
     from ..models import MODEL_NAMES
 
     if detector != "auto" and detector not in MODEL_NAMES:
-        raise ValueError(f"detector: unknown model {detector!r}; choose auto or one of {', '.join(MODEL_NAMES)}")
+        raise ValueError(f"detector: unknown model {detector!r}; choose learners (fastai K-fold), "
+                         f"auto or one of {', '.join(MODEL_NAMES)}")
     return detector
 
 
@@ -342,12 +343,26 @@ class TrainConfig:
     filter_by: str = "prune_by_noise_rate"
     threshold: float = 0.9
     keep_unconfident: bool = False
-    folds: int = 3
+    folds: int | None = None           # None: 5 with a find model, 3 with learners
     max_train: int | None = None
     data_dir: str | None = None
     load_kwargs: dict[str, Any] = field(default_factory=dict)  # label_col, text_col, …
     learner: LearnerSpec = field(default_factory=LearnerSpec)
-    detector: str | None = None        # a find model for detection (None: fastai learners)
+    #: A find model for detection (``auto``, ``cnn`` …), or ``"learners"`` / ``None``: K-fold
+    #: fastai learners with the training budget and loss.
+    detector: str | None = "auto"
+
+    @property
+    def uses_find_model(self) -> bool:
+        """Detection by a ``find`` model rather than by fastai learners."""
+        return self.detector not in (None, "learners")
+
+    @property
+    def resolved_folds(self) -> int:
+        """:attr:`folds`, or its default for the detector."""
+        if self.folds is not None:
+            return self.folds
+        return 5 if self.uses_find_model else 3
 
     def check(self) -> "TrainConfig":
         """Validate the options that need no data. Raises ValueError naming the option."""
@@ -359,9 +374,9 @@ class TrainConfig:
         if self.strategy in ("label-smoothing", "ls+pseudo-label") and self.loss == "ce":
             raise ValueError(f"loss: strategy {self.strategy!r} trains with label smoothing, not ce")
         check_noise(self.dataset, self.noise_pct, self.noise_type)
-        if self.folds < 2:
+        if self.folds is not None and self.folds < 2:
             raise ValueError(f"folds: need at least 2 folds, got {self.folds}")
-        if self.detector is not None:
+        if self.uses_find_model:
             check_detector(self.detector)
         return self
 
@@ -410,11 +425,11 @@ def run_training(config: TrainConfig, *, dataset: LabelledDataset | None = None,
     spec = config.learner.resolved(train)
     loss = strat.strategy_loss(config.strategy, config.loss)
     pred_probs = None
-    if config.strategy in strat.CL_STRATEGIES and config.detector is not None:
-        pred_probs = detector_probs(data.train, config.detector, folds=config.folds,
+    if config.strategy in strat.CL_STRATEGIES and config.uses_find_model:
+        pred_probs = detector_probs(data.train, config.detector, folds=config.resolved_folds,
                                     seed=config.seed, cache_dir=cache_dir)
     elif config.strategy in strat.CL_STRATEGIES:
-        pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.folds,
+        pred_probs = out_of_sample_probs(train, spec, loss=loss, folds=config.resolved_folds,
                                          seed=config.seed, progress=progress)
     cleaned = strat.apply_strategy(config.strategy, train.labels, pred_probs,
                                    filter_by=config.filter_by, threshold=config.threshold,
