@@ -48,6 +48,14 @@ def test_pseudo_label_keep_unconfident_keeps_given_label(case):
     assert out.labels[3] == labels[3]
 
 
+def test_relabel_gives_every_flagged_example_its_suggestion_and_drops_nothing(case):
+    labels, pred_probs, flagged = case
+    out = apply_strategy("relabel", labels, pred_probs, flagged=flagged, threshold=0.99)
+    assert out.keep.all()
+    assert out.labels.tolist() == [0, 1, 1, 0, 2, 2]  # 1 → 1 (0.95) and 3 → 0 (only 0.4)
+    assert out.relabelled.tolist() == [False, True, False, True, False, False]
+
+
 def test_pseudo_label_threshold_one_relabels_nothing_below_certainty(case):
     labels, pred_probs, flagged = case
     out = apply_strategy("pseudo-label", labels, pred_probs, flagged=flagged, threshold=1.0)

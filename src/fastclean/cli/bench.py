@@ -38,7 +38,7 @@ def bench(
     losses: str = typer.Option("ce,ls", "--losses", help="Detection/training losses, comma separated."),
     filter_bys: str = typer.Option("prune_by_noise_rate,both", "--filter-bys",
                                    help="CL filters, comma separated."),
-    strategies: str = typer.Option("baseline,label-smoothing,prune,pseudo-label", "--strategies",
+    strategies: str = typer.Option("baseline,label-smoothing,prune,pseudo-label,relabel", "--strategies",
                                    help="Training strategies, comma separated."),
     threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]; a low one (0.01) relabels every flagged example."),
     keep_unconfident: bool = typer.Option(False, "--keep-unconfident"),

@@ -45,7 +45,7 @@ def train(
     out: Path = typer.Option(..., "--out", help="Directory to create (model/export.pkl, metrics.json, …)."),
     strategy: str = typer.Option(
         "baseline", "--strategy",
-        help="baseline | label-smoothing | prune | pseudo-label | ls+pseudo-label."),
+        help="baseline | label-smoothing | prune | pseudo-label | relabel | ls+pseudo-label."),
     noise: float = typer.Option(0.0, "--noise", help="Percentage of training labels to flip "
                                 "(noisy-imagenette/woof: the published 1, 5, 25 or 50)."),
     noise_type: str = typer.Option("uniform", "--noise-type", help="uniform | pair."),

@@ -9,8 +9,8 @@ For each noise level (plus a 0 %-noise reference trained on the clean labels):
   for each loss in {ce, ls} from fastai learners trained with that loss (the reference
   experiments); for each ``filter_by`` in {prune_by_noise_rate, both}, the flagged examples
   scored against the known noise (precision, recall, F1);
-- training with CL: ``prune`` and ``pseudo-label`` on those flags, with each loss (so
-  ``ls`` + ``pseudo-label`` is the label-smoothing + pseudo-label combination).
+- training with CL: ``prune``, ``pseudo-label`` and ``relabel`` on those flags, with each loss
+  (so ``ls`` + ``pseudo-label`` is the label-smoothing + pseudo-label combination).
 
 Every model gets the same :class:`LearnerSpec` (architecture, epochs, schedule) and is scored
 on the same clean validation set. The fits are independent, so they run in parallel
@@ -55,9 +55,11 @@ RESULT_COLUMNS = [
     "dataset", "noise_pct", "loss", "filter_by", "strategy", "n_train", "n_actual_noisy",
     "n_flagged", "precision", "recall", "f1", "clean_val_accuracy", "seconds",
 ]
+#: The grid's strategies that train on CL's flags.
+CL_FIT_STRATEGIES = ("prune", "pseudo-label", "relabel")
 #: Folder names of the reference layout, per ``filter_by``.
 FILTER_DIRS = {"prune_by_noise_rate": "prune_noise_rate", "both": "prune_noise_rate_class"}
-TRAIN_STRATEGIES = ("baseline", "label-smoothing", "prune", "pseudo-label")
+TRAIN_STRATEGIES = ("baseline", "label-smoothing", "prune", "pseudo-label", "relabel")
 
 
 @dataclass
@@ -248,7 +250,7 @@ def _plan_level(grid: _Grid, index: int, level: _Level) -> None:
         row = _row(config, noise_pct, data, loss=loss, strategy=strategy, n_kept=len(level.train))
         grid.fit((index, 0, position), level, level.train.labels, everything, loss, row,
                  f"{noise_pct:g}% {strategy}")
-    cl_strategies = [s for s in config.strategies if s in ("prune", "pseudo-label")]
+    cl_strategies = [s for s in config.strategies if s in CL_FIT_STRATEGIES]
     if reference or not (cl_strategies or config.filter_bys):
         return
 
@@ -370,7 +372,7 @@ def results_markdown(results, config: BenchConfig, spec: LearnerSpec, meta: dict
     lines += ["", "## Best CL strategy vs baseline (points of accuracy)", ""]
     for level in config.noise_levels:
         sub = trained[trained.noise_pct == level]
-        cl = sub[sub.strategy.isin(["prune", "pseudo-label"])]
+        cl = sub[sub.strategy.isin(CL_FIT_STRATEGIES)]
         base = sub[sub.strategy == "baseline"]
         if cl.empty or base.empty:
             continue
