@@ -219,11 +219,9 @@ def with_inputs(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = No
 def _callbacks(spec: LearnerSpec) -> list:
     if spec.track == "none":
         return []
-    try:
-        from fastai.callback.wandb import WandbCallback
-    except ImportError as exc:
-        raise ValueError("track: wandb is not installed (pip install wandb), use --track none") from exc
-    return [WandbCallback(log_preds=False, log_model=False)]
+    from .tracking import wandb_callback
+
+    return [wandb_callback(log_preds=False, log_model=False)]
 
 
 def fit_model(train: LabelledDataset, labels: np.ndarray, valid: LabelledDataset, spec: LearnerSpec,
