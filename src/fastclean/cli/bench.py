@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import app, console, handle_errors
+from .common import app, console, detector_option, folds_option, handle_errors
 from .train import learner_spec, load_options
 
 
@@ -42,12 +42,8 @@ def bench(
                                    help="Training strategies, comma separated."),
     threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]; a low one (0.01) relabels every flagged example."),
     keep_unconfident: bool = typer.Option(False, "--keep-unconfident"),
-    folds: Optional[int] = typer.Option(
-        None, "--folds", help="Folds for out-of-sample pred_probs (default 5 with a find model, 3 with learners)."),
-    detector: str = typer.Option(
-        "auto", "--detector", help="Who flags issues: a find model (auto, cnn, minilm+tfidf, …; the "
-        "same cross-validation as fastclean find, fold-cached), or learners (K-fold fastai learners "
-        "with the training budget and loss, as in the reference experiments)."),
+    folds: Optional[int] = folds_option(),
+    detector: str = detector_option(),
     epochs: int = typer.Option(3, "--epochs", help="Epochs per model, the same for every model."),
     freeze_epochs: int = typer.Option(1, "--freeze-epochs"),
     arch: str = typer.Option("auto", "--arch"),

@@ -50,3 +50,17 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def folds_option():
+    """``--folds`` of train and bench: detection's cross-validation folds."""
+    return typer.Option(None, "--folds", help="Folds for out-of-sample pred_probs "
+                        "(default 5 with a find model, 3 with learners).")
+
+
+def detector_option():
+    """``--detector`` of train and bench: who scores the training labels out of sample."""
+    return typer.Option(
+        "auto", "--detector", help="Who flags issues: a find model (auto, cnn, minilm+tfidf, …; the "
+        "same cross-validation as fastclean find, fold-cached), or learners (K-fold fastai learners "
+        "with the training budget and loss, as in the reference experiments).")

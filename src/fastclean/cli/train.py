@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from .common import app, console, handle_errors
+from .common import app, console, detector_option, folds_option, handle_errors
 
 
 def learner_spec(arch: str, epochs: int, freeze_epochs: int, bs: int, lr: Optional[float],
@@ -58,12 +58,8 @@ def train(
     threshold: float = typer.Option(0.9, "--threshold", help="Pseudo-label confidence threshold, in (0, 1]; a low one (0.01) relabels every flagged example."),
     keep_unconfident: bool = typer.Option(
         False, "--keep-unconfident", help="Pseudo-label: keep flagged examples below the threshold."),
-    folds: Optional[int] = typer.Option(
-        None, "--folds", help="Folds for out-of-sample pred_probs (default 5 with a find model, 3 with learners)."),
-    detector: str = typer.Option(
-        "auto", "--detector", help="Who flags issues: a find model (auto, cnn, minilm+tfidf, …; the "
-        "same cross-validation as fastclean find, fold-cached), or learners (K-fold fastai learners "
-        "with the training budget and loss, as in the reference experiments)."),
+    folds: Optional[int] = folds_option(),
+    detector: str = detector_option(),
     arch: str = typer.Option("auto", "--arch", help="auto | small-cnn | resnet18 | resnet34 | "
                              "efficientnet-lite0 | mlp | awd-lstm."),
     pretrained: bool = typer.Option(False, "--pretrained", help="Start from ImageNet weights (downloads once)."),

@@ -37,6 +37,7 @@ from ..models.threads import model_threads
 from . import strategies as strat
 from .experiment import (
     PUBLISHED_NOISE_DATASETS,
+    DetectionChoice,
     LearnerSpec,
     PreparedData,
     check_detector,
@@ -63,7 +64,7 @@ TRAIN_STRATEGIES = ("baseline", "label-smoothing", "prune", "pseudo-label", "rel
 
 
 @dataclass
-class BenchConfig:
+class BenchConfig(DetectionChoice):
     """The grid: noise levels × losses × filters × strategies, one training budget for all."""
 
     dataset: str
@@ -90,18 +91,6 @@ class BenchConfig:
     jobs: int | None = None
     #: Reuse finished fits and detections from the cache (``<cache>/bench``).
     resume: bool = True
-
-    @property
-    def uses_find_model(self) -> bool:
-        """Detection by a ``find`` model rather than by fastai learners."""
-        return self.detector not in (None, "learners")
-
-    @property
-    def resolved_folds(self) -> int:
-        """:attr:`folds`, or its default for the detector."""
-        if self.folds is not None:
-            return self.folds
-        return 5 if self.uses_find_model else 3
 
     def check(self) -> "BenchConfig":
         """Validate every option before any work. Raises ValueError naming the option."""
@@ -165,7 +154,10 @@ class _Grid:
 
     # -- submitting -------------------------------------------------------------------------
     def _when_done(self, future: Future, callback: Callable[[Any], None]) -> None:
-        self.waiting.setdefault(future, []).append(callback)
+        if future.done():  # inline jobs: record the result now, so a later kill cannot lose it
+            callback(future.result())
+        else:
+            self.waiting.setdefault(future, []).append(callback)
 
     def fit(self, order: tuple, level: _Level, labels: np.ndarray, keep: np.ndarray, loss: str,
             row: dict[str, Any], label: str) -> None:

@@ -328,8 +328,27 @@ def detection_scores(flagged: np.ndarray, is_noisy: np.ndarray) -> dict[str, flo
     return {key: float(scores[key]) for key in ("precision", "recall", "f1")}
 
 
+class DetectionChoice:
+    """Mixin of configurations with ``detector`` and ``folds`` fields: what they resolve to."""
+
+    detector: str | None
+    folds: int | None
+
+    @property
+    def uses_find_model(self) -> bool:
+        """Detection by a ``find`` model rather than by fastai learners."""
+        return self.detector not in (None, "learners")
+
+    @property
+    def resolved_folds(self) -> int:
+        """``folds``, or its default for the detector: 5 with a find model, 3 with learners."""
+        if self.folds is not None:
+            return self.folds
+        return 5 if self.uses_find_model else 3
+
+
 @dataclass
-class TrainConfig:
+class TrainConfig(DetectionChoice):
     """Everything ``fastclean train`` needs; written as ``config.json``."""
 
     dataset: str
@@ -349,18 +368,6 @@ class TrainConfig:
     #: A find model for detection (``auto``, ``cnn`` …), or ``"learners"`` / ``None``: K-fold
     #: fastai learners with the training budget and loss.
     detector: str | None = "auto"
-
-    @property
-    def uses_find_model(self) -> bool:
-        """Detection by a ``find`` model rather than by fastai learners."""
-        return self.detector not in (None, "learners")
-
-    @property
-    def resolved_folds(self) -> int:
-        """:attr:`folds`, or its default for the detector."""
-        if self.folds is not None:
-            return self.folds
-        return 5 if self.uses_find_model else 3
 
     def check(self) -> "TrainConfig":
         """Validate the options that need no data. Raises ValueError naming the option."""
