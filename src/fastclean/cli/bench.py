@@ -60,7 +60,7 @@ def bench(
     path_col: Optional[str] = typer.Option(None, "--path-col"),
     split_col: Optional[str] = typer.Option(None, "--split-col"),
     jobs: Optional[int] = typer.Option(
-        None, "--jobs", help="Fits at once, one single-threaded process each (default: the idle cores)."),
+        None, "--jobs", help="Fits at once, one single-threaded process each (default: the idle cores; 1 on a GPU)."),
     resume: bool = typer.Option(
         True, "--resume/--no-resume", help="Reuse fits and detections a killed or earlier run finished."),
     overwrite: bool = typer.Option(False, "--overwrite"),

@@ -87,7 +87,8 @@ class BenchConfig(DetectionChoice):
     #: per level, whatever the training loss). ``"learners"`` (or ``None``): K-fold fastai
     #: learners with the grid's budget, trained with each loss, as in the reference experiments.
     detector: str | None = "auto"
-    #: Fits run at once, each in its own single-threaded process; ``None``: the idle cores.
+    #: Fits run at once, each in its own single-threaded process; ``None``: the idle cores
+    #: (1 on a GPU).
     jobs: int | None = None
     #: Reuse finished fits and detections from the cache (``<cache>/bench``).
     resume: bool = True
@@ -418,7 +419,10 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
                                                        arch=config.learner.arch))
         levels.append(_Level(noise_pct, data, with_inputs(data.train, cache_dir=cache_dir, arch=spec.arch),
                              with_inputs(data.valid, cache_dir=cache_dir, arch=spec.arch)))
-    jobs = config.jobs if config.jobs is not None else model_threads()
+    if config.jobs is not None:
+        jobs = config.jobs
+    else:  # idle cores on the CPU; one process drives a GPU (each would hold its own context)
+        jobs = 1 if spec.device == "cuda" else model_threads()
     cache = ResultCache(cache_dir, enabled=config.resume)
     with JobRunner(jobs) as runner:
         grid = _Grid(config, spec, runner, cache, note, cache_dir)
