@@ -16,3 +16,12 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> subpro
         env=full_env,
         timeout=timeout,
     )
+
+
+def invoke(*args: str):
+    """Run the Typer app in this process (``typer.testing.CliRunner``) with ``args``."""
+    from typer.testing import CliRunner
+
+    from fastclean.cli import app
+
+    return CliRunner().invoke(app, list(args))

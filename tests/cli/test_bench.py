@@ -3,23 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from typer.testing import CliRunner
 
-from fastclean.cli import app
-
-
-@pytest.fixture(scope="module")
-def imagenette_like(tmp_path_factory):
-    """A miniature Noisy Imagenette (real digit images as JPEGs under train/<wnid>/, val/<wnid>/)."""
-    from fastclean.data.synthetic import make_imagenette_like
-
-    return make_imagenette_like(tmp_path_factory.mktemp("imagenette"), n_per_class=8,
-                                n_valid_per_class=2, n_classes=3, size=32)
-
-
-def invoke(*args):
-    return CliRunner().invoke(app, list(args))
+from tests.helpers import invoke
 
 
 def test_bench_on_miniature_noisy_imagenette_writes_the_reference_layout(tmp_path, imagenette_like):

@@ -6,22 +6,8 @@ import json
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from fastclean.cli import app
-
-
-@pytest.fixture(scope="module")
-def imagenette_like(tmp_path_factory):
-    """A miniature Noisy Imagenette (real digit images as JPEGs under train/<wnid>/, val/<wnid>/)."""
-    from fastclean.data.synthetic import make_imagenette_like
-
-    return make_imagenette_like(tmp_path_factory.mktemp("imagenette"), n_per_class=8,
-                                n_valid_per_class=2, n_classes=3, size=32)
-
-
-def invoke(*args):
-    return CliRunner().invoke(app, list(args))
+from tests.helpers import invoke
 
 
 @pytest.mark.parametrize("args, message", [

@@ -99,23 +99,25 @@ def test_unknown_detector_is_rejected_before_any_work():
         TrainConfig(dataset="digits", strategy="prune", detector="oracle").check()
 
 
+def _toy_texts(repeat: int) -> LabelledDataset:
+    """Two easy classes of short sentences, ``4 * repeat`` of each."""
+    texts = [f"the weather is {w} today" for w in ("sunny", "warm", "bright", "clear")] * repeat + \
+            [f"my code has a {w} bug" for w in ("nasty", "subtle", "new", "old")] * repeat
+    n = len(texts)
+    return LabelledDataset(name="toy", modality="text", classes=["weather", "code"],
+                           labels=np.repeat([0, 1], n // 2), ids=[str(i) for i in range(n)],
+                           splits=np.array(["train"] * n), texts=texts)
+
+
 def test_texts_train_on_minilm_embeddings():
-    texts = [f"the weather is {w} today" for w in ("sunny", "warm", "bright", "clear")] * 6 + \
-            [f"my code has a {w} bug" for w in ("nasty", "subtle", "new", "old")] * 6
-    labels = np.repeat([0, 1], 24)
-    ds = LabelledDataset(name="toy", modality="text", classes=["weather", "code"], labels=labels,
-                         ids=[str(i) for i in range(48)], splits=np.array(["train"] * 48), texts=texts)
+    ds = _toy_texts(repeat=6)
     result = run_training(TrainConfig(dataset="toy", learner=LearnerSpec(epochs=2, bs=8)), dataset=ds)
     assert result.config["learner"]["arch"] == "mlp"
     assert result.metrics["clean_val_accuracy"] >= 0.8
 
 
 def test_awd_lstm_text_classifier_trains_on_raw_texts_offline():
-    texts = [f"the weather is {w} today" for w in ("sunny", "warm", "bright", "clear")] * 4 + \
-            [f"my code has a {w} bug" for w in ("nasty", "subtle", "new", "old")] * 4
-    labels = np.repeat([0, 1], 16)
-    ds = LabelledDataset(name="toy", modality="text", classes=["weather", "code"], labels=labels,
-                         ids=[str(i) for i in range(32)], splits=np.array(["train"] * 32), texts=texts)
+    ds = _toy_texts(repeat=4)
     result = run_training(TrainConfig(dataset="toy", learner=LearnerSpec(arch="awd-lstm", epochs=1, bs=8)),
                           dataset=ds)
     assert result.config["learner"]["arch"] == "awd-lstm"

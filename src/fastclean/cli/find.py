@@ -126,20 +126,17 @@ def find(
     result.timings["total"] = time.perf_counter() - started
     with console.status("writing run directory"):
         run_module.write_run(result, out, overwrite=overwrite)
-    print_run(out, top=top)
+    run = print_run(out, top=top)
     if worst:
-        print_worst(out, worst)
+        print_worst(run.examples, worst)
 
 
-def print_worst(out: Path, n: int) -> None:
+def print_worst(examples, n: int) -> None:
     """Print the ``n`` examples whose given label has the lowest quality score, flagged or not.
 
     On nearly clean data CL flags few examples; this list is where a person looks for the
     remaining real errors (e.g. the known mistakes in MNIST's test set).
     """
-    import pandas as pd
-
-    examples = pd.read_csv(Path(out) / "examples.csv", dtype={"id": str})
     worst = examples.nsmallest(n, "label_quality", keep="first")
     table = Table(title=f"{len(worst)} lowest-quality given labels (flagged or not)")
     for name, justify in (("index", "right"), ("id", "left"), ("given → suggested", "left"),
@@ -164,8 +161,8 @@ def _read_classes(path: Path) -> list[str]:
     return [str(n) for n in names]
 
 
-def print_run(out: Path, *, top: int = 10) -> None:
-    """Print the worst issues and the summary of a run directory."""
+def print_run(out: Path, *, top: int = 10):
+    """Print the worst issues and the summary of a run directory; return the run read."""
     from ..run import read_run
 
     run = read_run(out)
@@ -222,3 +219,4 @@ def print_run(out: Path, *, top: int = 10) -> None:
         summary.add_row(k, v)
     console.print(summary)
     console.print(f"run directory: [bold]{out}[/bold]")
+    return run

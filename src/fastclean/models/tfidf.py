@@ -113,15 +113,12 @@ class TfidfLogReg(Model):
         counted = self._counted(inputs)
         self.n_classes = n_classes
         self._vocabularies = counted.vocabularies
-        self._columns, self._names, self._idf = [], [], []
-        for block, vocabulary in zip(counted.blocks, counted.vocabularies):
+        self._names = None  # n-gram names of the kept columns, built if another split comes
+        self._columns, self._idf = [], []
+        for block in counted.blocks:
             df = np.bincount(block.indices, minlength=block.shape[1])
             keep = np.flatnonzero(df >= MIN_DF)
-            names = np.empty(len(vocabulary), dtype=object)
-            for term, j in vocabulary.items():
-                names[j] = term
             self._columns.append(keep)
-            self._names.append(names[keep])
             self._idf.append(TfidfTransformer(sublinear_tf=True).fit(block[:, keep]))
         self.head = LogisticRegression(C=self.C, max_iter=2000, random_state=seed)
         self.head.fit(self._tfidf(counted), labels)
@@ -136,7 +133,7 @@ class TfidfLogReg(Model):
                 columns = block[:, self._columns[b]]
             else:  # texts counted separately (another split): match the n-grams by name
                 vocabulary = counted.vocabularies[b]
-                where = np.array([vocabulary.get(t, -1) for t in self._names[b]], dtype=np.int64)
+                where = np.array([vocabulary.get(t, -1) for t in self._kept_names()[b]], dtype=np.int64)
                 found = np.flatnonzero(where >= 0)
                 columns = sp.csr_matrix((block.shape[0], len(where)), dtype=block.dtype)
                 if len(found):
@@ -145,6 +142,16 @@ class TfidfLogReg(Model):
                                             shape=columns.shape)
             parts.append(self._idf[b].transform(columns.astype(np.float64)))
         return parts[0] if len(parts) == 1 else sp.hstack(parts, format="csr")
+
+    def _kept_names(self) -> list[np.ndarray]:
+        if self._names is None:
+            self._names = []
+            for vocabulary, keep in zip(self._vocabularies, self._columns):
+                names = np.empty(len(vocabulary), dtype=object)
+                for term, j in vocabulary.items():
+                    names[j] = term
+                self._names.append(names[keep])
+        return self._names
 
     def predict_proba(self, inputs: CountedTexts | Sequence[str]) -> np.ndarray:
         probs = self.head.predict_proba(self._tfidf(self._counted(inputs)))

@@ -19,7 +19,6 @@ import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -183,7 +182,3 @@ class ResultCache:
         if self.enabled:
             save_npy(self.root / f"{key}.npy", probs)
             self.put_fit(f"{key}.seconds", {"seconds": seconds})
-
-    def path(self) -> Path:
-        """The folder entries are written to."""
-        return self.root
