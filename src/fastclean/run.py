@@ -166,7 +166,7 @@ def write_run(result: FindResult, out: str | os.PathLike, *, overwrite: bool = F
     issues = examples.iloc[np.asarray(result.issue_indices, dtype=np.int64)].copy()
     cols = ["rank"] + [c for c in examples.columns if c not in ("rank", "is_issue")]
     issues = issues[cols]
-    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+    with atomic_output_dir(out, overwrite=overwrite, kind="find") as tmp:
         issues.to_csv(tmp / "issues.csv", index=False)
         examples.to_csv(tmp / "examples.csv", index=False)
         np.save(tmp / "pred_probs.npy", np.asarray(result.pred_probs))
@@ -228,20 +228,47 @@ def read_run(path: str | os.PathLike) -> Run:
     path = Path(path)
     if not (path / "summary.json").is_file():
         raise FileNotFoundError(f"run: {path} is not a fastclean run directory (no summary.json)")
-    read = lambda name: pd.read_csv(path / name, keep_default_na=False, dtype={"id": str})  # noqa: E731
     dataset_file = path / "dataset.json"
     images_file = path / "images.npy"
-    return Run(
-        path=path,
-        issues=read("issues.csv"),
-        examples=read("examples.csv") if (path / "examples.csv").exists() else read("issues.csv"),
-        pred_probs=np.load(path / "pred_probs.npy", mmap_mode="r"),
-        labels=np.load(path / "labels.npy"),
-        classes=json.loads((path / "classes.json").read_text()),
-        summary=json.loads((path / "summary.json").read_text()),
-        dataset=json.loads(dataset_file.read_text()) if dataset_file.exists() else {},
-        images=np.load(images_file, mmap_mode="r") if images_file.exists() else None,
-    )
+    with _naming_the_file(path) as reading:
+        read = lambda name: reading(name, lambda: pd.read_csv(  # noqa: E731
+            path / name, keep_default_na=False, dtype={"id": str}))
+        load_json = lambda name: reading(name, lambda: json.loads((path / name).read_text()))  # noqa: E731
+        return Run(
+            path=path,
+            issues=read("issues.csv"),
+            examples=read("examples.csv") if (path / "examples.csv").exists() else read("issues.csv"),
+            pred_probs=reading("pred_probs.npy", lambda: np.load(path / "pred_probs.npy", mmap_mode="r")),
+            labels=reading("labels.npy", lambda: np.load(path / "labels.npy")),
+            classes=load_json("classes.json"),
+            summary=load_json("summary.json"),
+            dataset=load_json("dataset.json") if dataset_file.exists() else {},
+            images=reading("images.npy", lambda: np.load(images_file, mmap_mode="r"))
+            if images_file.exists() else None,
+        )
+
+
+class _naming_the_file:
+    """Turn a damaged file of a run into a ValueError that names it (not a bare JSON error)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self):
+        def reading(name: str, load):
+            try:
+                return load()
+            except FileNotFoundError:
+                raise FileNotFoundError(f"run: {self.path / name} is missing; the run is incomplete") from None
+            except (ValueError, OSError, EOFError) as exc:  # JSONDecodeError, bad .npy, bad CSV
+                if isinstance(exc, PermissionError):
+                    raise
+                reason = " ".join(str(exc).split())[:200]
+                raise ValueError(f"run: {self.path / name} is damaged ({reason})") from None
+        return reading
+
+    def __exit__(self, *exc) -> None:
+        return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -146,6 +146,13 @@ def test_missing_file_not_an_array_and_existing_out(digits_probs, tmp_path):
     res = run_cli("find", "--labels", str(labels_file), "--pred-probs", str(probs_file), "--out", str(out))
     assert res.returncode == 2 and "already exists" in res.stderr and "--overwrite" in res.stderr
     assert (out / "keep.txt").read_text() == "mine"
+    # --overwrite replaces fastclean runs only, never a folder of the user's
+    res = run_cli("find", "--labels", str(labels_file), "--pred-probs", str(probs_file), "--out", str(out), "--overwrite")
+    assert res.returncode == 2 and "not a fastclean run" in res.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    out.rmdir()
+    assert run_cli("find", "--labels", str(labels_file), "--pred-probs", str(probs_file), "--out", str(out)).returncode == 0
     res = run_cli("find", "--labels", str(labels_file), "--pred-probs", str(probs_file), "--out", str(out), "--overwrite")
     assert res.returncode == 0, res.stderr
-    assert not (out / "keep.txt").exists() and (out / "issues.csv").exists()
+    assert (out / "issues.csv").exists()

@@ -10,9 +10,11 @@ from __future__ import annotations
 # Imported for their side effect of registering a command on ``app``; each module keeps its
 # heavy imports (torch, fastai, streamlit) inside the command function.
 from . import bench, find, report, review, train  # noqa: F401
-from .common import app
+from .common import app, run_app
 
 
 def main() -> None:
     """Entry point of the ``fastclean`` console script."""
-    app()
+    import sys
+
+    sys.exit(run_app())

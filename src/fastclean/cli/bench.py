@@ -8,12 +8,23 @@ from typing import List, Optional
 import typer
 
 from .common import app, console, detector_option, folds_option, handle_errors
-from .train import learner_spec, load_options
+from .train import check_numbers, learner_spec, load_options
 
 
-def noise_levels(given: List[str], extra: List[str]) -> list[float]:
+def noise_levels(given: List[str], extra: List[str], ctx: Optional[typer.Context] = None) -> list[float]:
     """Noise levels from ``--noise 1 5 25 50`` (the values after the first arrive as extra args),
-    ``--noise 1 --noise 5`` or ``--noise 1,5``."""
+    ``--noise 1 --noise 5`` or ``--noise 1,5``.
+
+    Extra arguments that look like options (``--epoch``) are unknown options, not noise levels:
+    click hands them over with the levels because bench accepts extra arguments.
+    """
+    for text in extra:
+        if str(text).startswith("--") or (str(text).startswith("-") and not _is_number(text)):
+            from .common import unknown_option_message
+
+            if ctx is None:
+                raise ValueError(f"unknown option {text!r}")
+            raise ValueError(unknown_option_message(str(text), ctx))
     levels = []
     for text in list(given) + list(extra):
         for part in str(text).split(","):
@@ -23,7 +34,18 @@ def noise_levels(given: List[str], extra: List[str]) -> list[float]:
                 levels.append(float(part))
             except ValueError:
                 raise ValueError(f"noise: {part!r} is not a percentage") from None
+    repeated = sorted({level for level in levels if levels.count(level) > 1})
+    if repeated:
+        raise ValueError(f"--noise: {', '.join(f'{level:g}' for level in repeated)} given more than once")
     return levels
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -63,29 +85,42 @@ def bench(
         None, "--jobs", help="Fits at once, one single-threaded process each (default: the idle cores; 1 on a GPU)."),
     resume: bool = typer.Option(
         True, "--resume/--no-resume", help="Reuse fits and detections a killed or earlier run finished."),
-    overwrite: bool = typer.Option(False, "--overwrite"),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace --out if it is a fastclean bench directory (never another folder)."),
 ) -> None:
     """Run the noise-robustness grid and write results.csv, results.md and per-noise predictions."""
     from ..train.bench import BenchConfig, run_bench
 
     split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
+    levels = noise_levels(noise, ctx.args, ctx)
     spec = learner_spec(arch, epochs, freeze_epochs, bs, lr, size, pretrained, eps, device, "none")
+    check_numbers(epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size, eps=eps,
+                  max_train=max_train, folds=folds)
     config = BenchConfig(
-        dataset=dataset, noise_levels=noise_levels(noise, ctx.args), noise_type=noise_type, seed=seed,
+        dataset=dataset, noise_levels=levels, noise_type=noise_type, seed=seed,
         losses=split(losses), filter_bys=split(filter_bys), strategies=split(strategies),
         threshold=threshold, keep_unconfident=keep_unconfident, folds=folds, max_train=max_train,
         data_dir=str(data_dir) if data_dir else None,
         load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
         detector=detector, jobs=jobs, resume=resume,
     ).check()
-    from ..atomic import check_output_dir
+    from ..atomic import reserve_output_dir
+    from .safety import dataset_inputs, prepare_cache
 
-    check_output_dir(out, overwrite=overwrite)
+    with reserve_output_dir(out, overwrite=overwrite, kind="bench", inputs=dataset_inputs(dataset, data_dir)):
+        prepare_cache()
+        results = _run(config, out, overwrite, dataset)
+    console.print((out / "results.md").read_text())
+    console.print(f"{len(results)} rows written to [bold]{out}[/bold]")
+
+
+def _run(config, out: Path, overwrite: bool, dataset: str):
+    from ..train.bench import run_bench
+
     if console.is_terminal:
         with console.status(f"bench {dataset}") as status:
             results = run_bench(config, out, overwrite=overwrite,
                                 progress=lambda msg: (console.log(msg), status.update(msg)))
     else:  # a log file: one line per finished model, no spinner frames
         results = run_bench(config, out, overwrite=overwrite, progress=console.log)
-    console.print((out / "results.md").read_text())
-    console.print(f"{len(results)} rows written to [bold]{out}[/bold]")
+    return results

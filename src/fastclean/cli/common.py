@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import sys
 from typing import Callable, TypeVar
@@ -45,6 +46,8 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except USER_ERRORS as exc:
             fail(str(exc) or exc.__class__.__name__)
+        except OSError as exc:  # disk full, read-only filesystem, ...: the user's environment
+            fail(describe_os_error(exc))
         except KeyboardInterrupt:
             print("error: interrupted", file=sys.stderr)
             raise typer.Exit(130)
@@ -64,3 +67,50 @@ def detector_option():
         "auto", "--detector", help="Who flags issues: a find model (auto, cnn, minilm+tfidf, …; the "
         "same cross-validation as fastclean find, fold-cached), or learners (K-fold fastai learners "
         "with the training budget and loss, as in the reference experiments).")
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an ``OSError`` that names its file (``strerror: filename``)."""
+    reason = exc.strerror or str(exc) or exc.__class__.__name__
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+def unknown_option_message(option: str, ctx) -> str:
+    """``unknown option '--epoch' (did you mean --epochs?)`` for the command of ``ctx``."""
+    names = [name for param in ctx.command.params for name in getattr(param, "opts", [])
+             if name.startswith("--")]
+    close = difflib.get_close_matches(option.split("=", 1)[0], names, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown option {option!r}{hint}"
+
+
+def run_app(args=None) -> int:
+    """Run :data:`app` and return its exit code; usage errors become one ``error:`` line.
+
+    Click's own report (usage line, hint line, a framed box) becomes a single line on stderr
+    that still names the option and points at ``--help``.
+    """
+    try:  # typer >= 0.20 vendors click
+        from typer._click import exceptions as cx
+    except ImportError:  # pragma: no cover - older typer on click
+        from click import exceptions as cx
+
+    try:
+        code = app(args=args, standalone_mode=False)
+    except cx.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()
+            return exc.exit_code
+        where = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+        message = exc.format_message()
+        if isinstance(exc, cx.NoSuchOption) and exc.ctx is not None:
+            message = unknown_option_message(exc.option_name, exc.ctx)
+        print("error: " + " ".join(message.split()) + where, file=sys.stderr)
+        return exc.exit_code
+    except cx.ClickException as exc:
+        print("error: " + " ".join(exc.format_message().split()), file=sys.stderr)
+        return exc.exit_code
+    except typer.Abort:
+        print("error: aborted", file=sys.stderr)
+        return 1
+    return code if isinstance(code, int) else 0

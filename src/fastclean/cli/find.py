@@ -77,35 +77,62 @@ def find(
     path_col: Optional[str] = typer.Option(None, "--path-col"),
     split_col: Optional[str] = typer.Option(None, "--split-col"),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Skip unreadable images (listed in summary.json)."),
-    top: int = typer.Option(10, "--top", help="How many issues to print."),
+    top: int = typer.Option(10, "--top", min=0, help="How many issues to print."),
     worst: int = typer.Option(0, "--worst", min=0,
                               help="Also print the N lowest-quality given labels, flagged or not."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace --out if it is a fastclean find run (never another folder)."),
+    discard_review: bool = typer.Option(
+        False, "--discard-review", help="With --overwrite: also replace a run holding review decisions."),
 ) -> None:
     """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
     from .. import run as run_module
-    from ..arrays import load_array
-    from ..atomic import check_output_dir
+    from ..atomic import reserve_output_dir
+    from .safety import dataset_inputs, prepare_cache
 
-    check_output_dir(out, overwrite=overwrite)
-    started = time.perf_counter()
     if dataset is None:
         if labels is None or pred_probs is None:
             raise ValueError("give a DATASET, or both --labels and --pred-probs")
-        class_names = _read_classes(classes) if classes else None
-        result = run_module.find_from_probs(
-            load_array(labels, what="labels"),
-            load_array(pred_probs, what="pred_probs"),
-            class_names,
-            filter_by=filter_by.value,
-            rank_by=rank_by.value,
-            renormalize=renormalize,
-        )
-        result.dataset = {"name": None, "modality": "array", "labels_file": str(labels),
-                          "pred_probs_file": str(pred_probs)}
     else:
         if labels is not None or pred_probs is not None:
             raise ValueError("give either a DATASET or --labels/--pred-probs, not both")
+        if classes is not None:
+            raise ValueError("--classes: only valid with --labels/--pred-probs; a DATASET names its own classes")
+        prepare_cache()
+    inputs = dataset_inputs(dataset, data_dir) + [labels, pred_probs, classes]
+    with reserve_output_dir(out, overwrite=overwrite, kind="find", discard_review=discard_review,
+                            inputs=inputs):
+        _find(dataset, out, labels=labels, pred_probs=pred_probs, classes=classes,
+              filter_by=filter_by, rank_by=rank_by, renormalize=renormalize, data_dir=data_dir,
+              split=split, noise=noise, noise_type=noise_type, seed=seed, model=model, folds=folds,
+              label_col=label_col, text_col=text_col, path_col=path_col, split_col=split_col,
+              skip_bad=skip_bad, overwrite=overwrite, run_module=run_module)
+    run = print_run(out, top=top)
+    print_skipped(run.dataset.get("skipped") or [])
+    if worst:
+        print_worst(run.examples, worst)
+
+
+def _find(dataset, out, *, labels, pred_probs, classes, filter_by, rank_by, renormalize, data_dir,
+          split, noise, noise_type, seed, model, folds, label_col, text_col, path_col, split_col,
+          skip_bad, overwrite, run_module) -> None:
+    from .safety import load_array_noted, renormalize_hint
+
+    started = time.perf_counter()
+    if dataset is None:
+        class_names = _read_classes(classes) if classes else None
+        with renormalize_hint():
+            result = run_module.find_from_probs(
+                load_array_noted(labels, what="labels"),
+                load_array_noted(pred_probs, what="pred_probs"),
+                class_names,
+                filter_by=filter_by.value,
+                rank_by=rank_by.value,
+                renormalize=renormalize,
+            )
+        result.dataset = {"name": None, "modality": "array", "labels_file": str(labels),
+                          "pred_probs_file": str(pred_probs)}
+    else:
         result = run_module.find_in_dataset(
             dataset,
             data_dir=data_dir,
@@ -126,9 +153,16 @@ def find(
     result.timings["total"] = time.perf_counter() - started
     with console.status("writing run directory"):
         run_module.write_run(result, out, overwrite=overwrite)
-    run = print_run(out, top=top)
-    if worst:
-        print_worst(run.examples, worst)
+
+
+def print_skipped(skipped: list, shown: int = 5) -> None:
+    """Say how many unreadable inputs ``--skip-bad`` left out, and name the first few."""
+    if not skipped:
+        return
+    first = ", ".join(str(s) for s in skipped[:shown])
+    more = f" and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    console.print(f"skipped {len(skipped)} unreadable input(s): {first}{more} (all in summary.json)",
+                  highlight=False, soft_wrap=True)
 
 
 def print_worst(examples, n: int) -> None:
@@ -158,7 +192,11 @@ def _read_classes(path: Path) -> list[str]:
         raise ValueError(f"classes: {path} is not valid JSON ({exc.msg})") from None
     if not isinstance(names, list) or not all(isinstance(n, (str, int)) for n in names):
         raise ValueError(f"classes: {path} must hold a JSON list of class names")
-    return [str(n) for n in names]
+    names = [str(n) for n in names]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"classes: {path} names a class more than once: {', '.join(map(repr, repeated))}")
+    return names
 
 
 def print_run(out: Path, *, top: int = 10):

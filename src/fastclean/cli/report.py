@@ -19,8 +19,10 @@ def report(
 ) -> None:
     """Write DIR/report.html: summary, plots and the worst issues, viewable offline."""
     from ..report import write_report
+    from .safety import probe_writable, writing
 
-    with console.status("writing report…"):
+    probe_writable("report", run_dir, run_dir / "report.html")
+    with console.status("writing report…"), writing("report", run_dir / "report.html"):
         out = write_report(run_dir, top_k=top_k)
     size_kb = out.stat().st_size / 1024
     console.print(f"wrote [bold]{out}[/bold] ({size_kb:,.0f} KB)")

@@ -25,6 +25,29 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_host(host: str) -> None:
+    """Refuse a ``--host`` this machine cannot resolve, before starting the server."""
+    import socket
+
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ValueError(f"--host: cannot resolve {host!r} ({reason})") from None
+
+
+def check_export_target(export: Path, run_path: Path, dataset: dict) -> None:
+    """Refuse an ``--export`` file that would replace a file of the run or the dataset file."""
+    target = export.expanduser().resolve()
+    run_dir = run_path.resolve()
+    if target.exists() and run_dir in target.parents:
+        raise ValueError(f"--export: {export} is a file of the run {run_path}; export to a file "
+                         "outside the run directory")
+    source = dataset.get("name") if isinstance(dataset, dict) else None
+    if source and Path(str(source)).is_file() and Path(str(source)).resolve() == target:
+        raise ValueError(f"--export: {export} is the run's input dataset; export to another file")
+
+
 def streamlit_command(
     run_dir: Path, *, port: int, host: str, allow_pickle: list[Path]
 ) -> list[str]:
@@ -75,11 +98,18 @@ def review(
     if not 1 <= port <= 65535:
         raise ValueError(f"--port: expected 1..65535, got {port}")
     run = read_run(run_dir)
+    if export is None:
+        check_host(host)
     for path in allow_pickle:
         if not path.is_file():
             raise FileNotFoundError(f"--allow-pickle: {path} is not a file")
     if export is not None:
-        written = export_cleaned_labels(run.path, export, overwrite=overwrite)
+        from .safety import probe_writable, writing
+
+        check_export_target(export, run.path, run.dataset)
+        probe_writable("--export", export.parent, export)
+        with writing("--export", export):
+            written = export_cleaned_labels(run.path, export, overwrite=overwrite)
         console.print(f"wrote cleaned labels of {len(run.examples)} examples to {written}")
         return
     if not os.access(run.path, os.W_OK):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -27,9 +29,48 @@ def learner_spec(arch: str, epochs: int, freeze_epochs: int, bs: int, lr: Option
             import wandb  # noqa: F401
         except ImportError:
             raise ValueError("track: wandb is not installed (pip install wandb), or use --track none") from None
+        check_wandb_login()
+    check_numbers(epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size, eps=eps)
     resolve_device(device)
     return LearnerSpec(arch=arch, epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size,
                        pretrained=pretrained, eps=eps, device=device, track=track)
+
+
+def check_numbers(*, epochs: int, freeze_epochs: int, bs: int, lr: Optional[float],
+                  size: Optional[int], eps: float, max_train: Optional[int] = None,
+                  folds: Optional[int] = None) -> None:
+    """Refuse numeric options out of range, naming the option, before any work."""
+    if epochs < 1:
+        raise ValueError(f"--epochs: must be at least 1, got {epochs}")
+    if freeze_epochs < 0:
+        raise ValueError(f"--freeze-epochs: must be 0 or more, got {freeze_epochs}")
+    if bs < 1:
+        raise ValueError(f"--bs: batch size must be at least 1, got {bs}")
+    if lr is not None and not lr > 0:
+        raise ValueError(f"--lr: learning rate must be greater than 0, got {lr:g}")
+    if size is not None and size < 1:
+        raise ValueError(f"--size: must be at least 1, got {size}")
+    if not 0 <= eps < 1:
+        raise ValueError(f"--eps: label smoothing must lie in [0, 1), got {eps:g}")
+    if max_train is not None and max_train < 1:
+        raise ValueError(f"--max-train: must be at least 1, got {max_train}")
+    if folds is not None and folds < 2:
+        raise ValueError(f"--folds: need at least 2 folds, got {folds}")
+
+
+def check_wandb_login() -> None:
+    """Refuse ``--track wandb`` without a W&B API key before any work (wandb would ask for one,
+    or fail after training started)."""
+    import netrc
+
+    if os.environ.get("WANDB_API_KEY") or os.environ.get("WANDB_MODE", "").lower() in ("offline", "disabled", "dryrun"):
+        return
+    with contextlib.suppress(OSError, netrc.NetrcParseError):
+        hosts = netrc.netrc(os.environ.get("NETRC") or None).hosts
+        if any("wandb" in host for host in hosts):
+            return
+    raise ValueError("--track wandb: no W&B API key; run `wandb login`, set WANDB_API_KEY, "
+                     "or set WANDB_MODE=offline (or use --track none)")
 
 
 def load_options(label_col, text_col, path_col, split_col) -> dict:
@@ -75,20 +116,34 @@ def train(
     text_col: Optional[str] = typer.Option(None, "--text-col"),
     path_col: Optional[str] = typer.Option(None, "--path-col"),
     split_col: Optional[str] = typer.Option(None, "--split-col"),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace --out if it exists."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace --out if it is a fastclean train run (never another folder)."),
 ) -> None:
     """Train with a noise-robust strategy; score on a clean validation set."""
-    from ..atomic import check_output_dir
+    from ..atomic import reserve_output_dir
+    from .safety import dataset_inputs, prepare_cache
+
+    spec = learner_spec(arch, epochs, freeze_epochs, bs, lr, size, pretrained, eps, device, track)
+    check_numbers(epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size, eps=eps,
+                  max_train=max_train, folds=folds)
+    with reserve_output_dir(out, overwrite=overwrite, kind="train", inputs=dataset_inputs(dataset, data_dir)):
+        prepare_cache()
+        _train(dataset, out, spec, strategy=strategy, noise=noise, noise_type=noise_type, seed=seed,
+               loss=loss, filter_by=filter_by, threshold=threshold, keep_unconfident=keep_unconfident,
+               folds=folds, max_train=max_train, data_dir=data_dir, track=track, detector=detector,
+               load_kwargs=load_options(label_col, text_col, path_col, split_col), overwrite=overwrite)
+
+
+def _train(dataset, out, spec, *, strategy, noise, noise_type, seed, loss, filter_by, threshold,
+           keep_unconfident, folds, max_train, data_dir, track, detector, load_kwargs, overwrite) -> None:
     from ..train import TrainConfig, run_training
     from ..train.output import write_training
 
-    check_output_dir(out, overwrite=overwrite)
-    spec = learner_spec(arch, epochs, freeze_epochs, bs, lr, size, pretrained, eps, device, track)
     config = TrainConfig(
         dataset=dataset, strategy=strategy, noise_pct=noise, noise_type=noise_type, seed=seed,
         loss=loss, filter_by=filter_by, threshold=threshold, keep_unconfident=keep_unconfident,
         folds=folds, max_train=max_train, data_dir=str(data_dir) if data_dir else None,
-        load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
+        load_kwargs=load_kwargs, learner=spec,
         detector=detector,
     ).check()
     fits = [0]
@@ -100,7 +155,10 @@ def train(
         if track == "wandb":
             import wandb
 
-            wandb.init(project="fastclean", config=config.to_dict(), reinit=True)
+            try:
+                wandb.init(project="fastclean", config=config.to_dict(), reinit=True)
+            except Exception as exc:  # wandb raises its own error types (UsageError, CommError)
+                raise ValueError(f"--track wandb: W&B could not start: {' '.join(str(exc).split())}") from None
         try:
             result = run_training(config, progress=progress)
         finally:

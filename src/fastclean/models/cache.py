@@ -63,3 +63,32 @@ def load_npy(path: Path) -> np.ndarray | None:
         return np.load(path, allow_pickle=False)
     except (FileNotFoundError, ValueError, OSError, EOFError):
         return None
+
+
+def check_cache_dir(cache_dir: str | os.PathLike | None = None) -> Path:
+    """Create the cache root if needed and check it can be written, before any work.
+
+    Raises
+    ------
+    PermissionError
+        Naming ``$FASTCLEAN_CACHE`` (or the default folder) when the root cannot be created or
+        written.
+    """
+    import tempfile
+
+    root = cache_root(cache_dir)
+    if cache_dir is not None:
+        source = "cache_dir"
+    elif os.environ.get(CACHE_ENV):
+        source = CACHE_ENV
+    else:
+        source = "cache"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        raise PermissionError(
+            f"{source}: cannot use {root} as the cache folder ({exc.strerror or exc}); "
+            f"set {CACHE_ENV} to a writable folder") from None
+    return root

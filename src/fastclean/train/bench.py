@@ -446,7 +446,7 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
     }
     noisy_columns = {lvl: d.train.labels for lvl, (d, _) in per_level.items()}
     slug = dataset_slug(config.dataset if dataset is None else dataset.name)
-    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+    with atomic_output_dir(out, overwrite=overwrite, kind="bench") as tmp:
         results.to_csv(tmp / "results.csv", index=False)
         (tmp / "results.md").write_text(results_markdown(results, config, spec, meta))
         write_json(tmp / "config.json", {**asdict(config), "learner": asdict(spec)})

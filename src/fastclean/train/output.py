@@ -70,7 +70,7 @@ def write_training(result: TrainResult, out: str | os.PathLike, *, overwrite: bo
     FileExistsError
         If ``out`` exists and ``overwrite`` is false.
     """
-    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+    with atomic_output_dir(out, overwrite=overwrite, kind="train") as tmp:
         _export(result.learner, tmp / "model" / "export.pkl")
         write_json(tmp / "config.json", result.config)
         write_json(tmp / "metrics.json", result.metrics)

@@ -1,0 +1,332 @@
+"""Issue 15: the CLI never destroys what the user owns, and fails in one line.
+
+Each test is one item of the issue's list, as a user would meet it (a subprocess running
+``python -m fastclean``): no data lost, no traceback, exit 2 with one line naming the path or
+option, nothing half-written (no ``*.tmp-*``/``*.old-*``/lock files left behind).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import run_cli
+
+
+def _one_line_exit_2(res, *needles: str) -> str:
+    assert res.returncode == 2, (res.returncode, res.stdout[-2000:], res.stderr[-2000:])
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    assert lines[0].startswith("error:"), lines[0]
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def _leftovers(folder: Path) -> list[str]:
+    """Temporary, trash and lock entries fastclean may create beside an output."""
+    return sorted(p.name for p in folder.iterdir()
+                  if ".tmp-" in p.name or ".old-" in p.name or p.name.endswith(".lock"))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def arrays(tmp_path_factory) -> tuple[Path, Path]:
+    """Labels and (deliberately poor, valid) pred_probs for a fast ``find --labels --pred-probs``."""
+    d = tmp_path_factory.mktemp("arrays")
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), 20)
+    probs = rng.dirichlet(np.ones(3), size=len(labels))
+    probs[np.arange(len(labels)), labels] += 2.0
+    probs /= probs.sum(1, keepdims=True)
+    np.save(d / "labels.npy", labels)
+    np.save(d / "pred_probs.npy", probs)
+    return d / "labels.npy", d / "pred_probs.npy"
+
+
+def _find_arrays(arrays, out, *extra, env=None, cwd=None):
+    labels, probs = arrays
+    args = ["find", "--labels", str(labels), "--pred-probs", str(probs), "--out", str(out), *extra]
+    if cwd is None:
+        return run_cli(*args, env=env)
+    return subprocess.run([sys.executable, "-m", "fastclean", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture
+def image_folder(tmp_path) -> Path:
+    from PIL import Image
+
+    root = tmp_path / "mydata"
+    rng = np.random.default_rng(0)
+    for name in ("cat", "dog"):
+        (root / name).mkdir(parents=True)
+        for i in range(4):
+            Image.fromarray(rng.integers(0, 255, (8, 8, 3), dtype=np.uint8)).save(root / name / f"{i}.jpg")
+    return root
+
+
+# -- 1. --out may never be, contain or lie inside the input, nor ., .., /, home ------------------
+
+def test_out_that_is_the_image_folder_is_refused_and_no_image_is_lost(image_folder):
+    before = _snapshot(image_folder)
+    res = run_cli("find", str(image_folder), "--out", str(image_folder), "--overwrite")
+    _one_line_exit_2(res, str(image_folder), "input")
+    assert _snapshot(image_folder) == before
+    assert _leftovers(image_folder.parent) == []
+
+
+def test_out_inside_the_image_folder_is_refused(image_folder):
+    res = run_cli("find", str(image_folder), "--out", str(image_folder / "run"))
+    _one_line_exit_2(res, "inside the input")
+    assert not (image_folder / "run").exists()
+
+
+def test_out_that_contains_a_csv_dataset_is_refused(tmp_path):
+    data = tmp_path / "csvs"
+    data.mkdir()
+    (data / "train.csv").write_text("text,label\n" + "".join(f"t{i},{i % 2}\n" for i in range(20)))
+    (data / "other.csv").write_text("keep me")
+    before = _snapshot(data)
+    res = run_cli("find", str(data / "train.csv"), "--out", str(data), "--overwrite")
+    _one_line_exit_2(res, "contains the input")
+    assert _snapshot(data) == before
+
+
+@pytest.mark.parametrize("flag", ["--labels", "--pred-probs"])
+def test_out_that_contains_the_label_or_probability_file_is_refused(arrays, tmp_path, flag):
+    labels, probs = arrays
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    given = folder / ("labels.npy" if flag == "--labels" else "pred_probs.npy")
+    given.write_bytes((labels if flag == "--labels" else probs).read_bytes())
+    other = probs if flag == "--labels" else labels
+    args = {"--labels": str(given if flag == "--labels" else other),
+            "--pred-probs": str(given if flag == "--pred-probs" else other)}
+    res = run_cli("find", "--labels", args["--labels"], "--pred-probs", args["--pred-probs"],
+                  "--out", str(folder), "--overwrite")
+    _one_line_exit_2(res, "contains the input")
+    assert given.exists()
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_out_that_is_the_current_directory_or_its_parent_is_refused(arrays, tmp_path, out):
+    cwd = tmp_path / "work" / "here"
+    cwd.mkdir(parents=True)
+    (cwd / "mine.txt").write_text("mine")
+    res = _find_arrays(arrays, out, "--overwrite", cwd=cwd)
+    _one_line_exit_2(res, "current directory")
+    assert (cwd / "mine.txt").read_text() == "mine"
+    assert _leftovers(cwd) == [] and _leftovers(cwd.parent) == [] and _leftovers(cwd.parent.parent) == []
+
+
+def test_out_that_is_the_home_folder_or_the_root_is_refused(arrays, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "mine.txt").write_text("mine")
+    res = _find_arrays(arrays, home, "--overwrite", env={"HOME": str(home)})
+    _one_line_exit_2(res, "home folder")
+    assert (home / "mine.txt").read_text() == "mine"
+    res = _find_arrays(arrays, "/", "--overwrite")
+    _one_line_exit_2(res, "root")
+
+
+def test_a_symlink_to_the_data_is_resolved_before_comparing(image_folder, tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(image_folder)
+    before = _snapshot(image_folder)
+    res = run_cli("find", str(image_folder), "--out", str(link), "--overwrite")
+    _one_line_exit_2(res, "input")
+    assert _snapshot(image_folder) == before
+
+
+# -- 2. --overwrite replaces only a fastclean run, and never review decisions silently --------
+
+def test_overwrite_replaces_a_marked_run_but_refuses_any_other_folder(arrays, tmp_path):
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+    marker = json.loads((out / ".fastclean-run").read_text())
+    assert marker["kind"] == "find" and marker["version"]
+    res = _find_arrays(arrays, out, "--overwrite")
+    assert res.returncode == 0, res.stderr
+    assert _leftovers(tmp_path) == []
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    res = _find_arrays(arrays, mine, "--overwrite")
+    _one_line_exit_2(res, "not a fastclean run", ".fastclean-run")
+    assert (mine / "notes.txt").read_text() == "mine"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_run_of_another_kind_is_not_replaced(arrays, tmp_path):
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+    (out / ".fastclean-run").write_text(json.dumps({"kind": "bench", "version": "x"}))
+    res = _find_arrays(arrays, out, "--overwrite")
+    _one_line_exit_2(res, "bench run")
+    assert (out / "summary.json").exists()
+
+
+def test_a_reviewed_run_is_not_replaced_unless_told_to_discard_the_decisions(arrays, tmp_path):
+    from fastclean.review.store import CorrectionsStore
+
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+    classes = json.loads((out / "classes.json").read_text())
+    store = CorrectionsStore(out, classes)
+    store.decide(0, "0", "relabel", original_label=classes[0], final_label=classes[1])
+    store_bytes = (out / "review.sqlite").read_bytes()
+
+    res = _find_arrays(arrays, out, "--overwrite")
+    line = _one_line_exit_2(res, "1 review decision", "--discard-review", "--export")
+    assert str(out) in line
+    assert (out / "review.sqlite").read_bytes() == store_bytes
+    assert len(CorrectionsStore(out, classes)) == 1
+
+    res = _find_arrays(arrays, out, "--overwrite", "--discard-review")
+    assert res.returncode == 0, res.stderr
+    assert not (out / "review.sqlite").exists()
+    assert _leftovers(tmp_path) == []
+
+
+# -- 3. two runs into one --out: exactly one wins, the other exits 2 at once -----------------
+
+def _start_paused(arrays, out, pause: Path, *extra):
+    labels, probs = arrays
+    pause.mkdir()
+    env = {**os.environ, "FASTCLEAN_TEST_PAUSE_AFTER_LOCK": str(pause)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastclean", "find", "--labels", str(labels), "--pred-probs", str(probs),
+         "--out", str(out), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 300  # a bound against a hang, not a timing assumption
+    while not (pause / "locked").exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the first run never took the lock"
+        time.sleep(0.05)
+    return proc
+
+
+def test_a_second_concurrent_run_into_the_same_out_exits_2_at_once(arrays, tmp_path):
+    out = tmp_path / "run"
+    first = _start_paused(arrays, out, tmp_path / "pause")
+    try:
+        second = _find_arrays(arrays, out)
+        _one_line_exit_2(second, "another fastclean run", str(out), f"pid {first.pid}")
+        second = _find_arrays(arrays, out, "--overwrite")
+        _one_line_exit_2(second, "another fastclean run")
+        assert not out.exists()
+    finally:
+        (tmp_path / "pause" / "release").write_text("go")
+        stdout, stderr = first.communicate(timeout=600)
+    assert first.returncode == 0, stderr
+    assert (out / "summary.json").exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_slow_run_never_replaces_a_folder_that_appeared_meanwhile(arrays, tmp_path):
+    out = tmp_path / "run"
+    first = _start_paused(arrays, out, tmp_path / "pause")
+    out.mkdir()
+    (out / "mine.txt").write_text("mine")
+    (tmp_path / "pause" / "release").write_text("go")
+    stdout, stderr = first.communicate(timeout=600)
+    assert first.returncode == 2 and "Traceback" not in stderr, stderr
+    assert "appeared" in stderr and str(out) in stderr
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_lock_file_left_by_a_killed_run_does_not_block(arrays, tmp_path):
+    out = tmp_path / "run"
+    (tmp_path / ".run.lock").write_text("999999\n")  # no process holds it: flock is free
+    res = _find_arrays(arrays, out)
+    assert res.returncode == 0, res.stderr
+    assert _leftovers(tmp_path) == []
+
+
+# -- 4. review --export never overwrites the run's own files; damaged files are named ----------
+
+def test_export_over_a_file_of_the_run_is_refused(arrays, tmp_path):
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+    before = _snapshot(out)
+    for name in ("summary.json", "issues.csv", "labels.npy"):
+        res = run_cli("review", str(out), "--export", str(out / name), "--overwrite")
+        _one_line_exit_2(res, "--export", name, "file of the run")
+    assert _snapshot(out) == before
+    res = run_cli("review", str(out), "--export", str(out / "cleaned.csv"))
+    assert res.returncode == 0, res.stderr
+
+
+def test_a_damaged_summary_json_is_named(arrays, tmp_path):
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+    (out / "summary.json").write_text('{"n_examples": ')
+    for args in (["review", str(out), "--export", str(tmp_path / "x.csv")], ["report", str(out)]):
+        res = run_cli(*args)
+        _one_line_exit_2(res, str(out / "summary.json"), "damaged")
+
+
+# -- 6. unwritable outputs are found before any work, named as the user wrote them -------------
+
+def test_an_unwritable_out_is_refused_before_any_work(tmp_path):
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text("text,label\nonly one class,a\n")
+    out = "/proc/fastclean-test/run"
+    # The dataset would fail to load (a single class): the --out check must come first.
+    res = run_cli("find", str(bad_csv), "--model", "tfidf-logreg", "--out", out)
+    line = _one_line_exit_2(res, out)
+    assert ".tmp-" not in line
+
+
+def test_report_and_export_into_a_read_only_place_fail_in_one_line(arrays, tmp_path, monkeypatch):
+    import errno
+
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from fastclean.cli import app
+
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    for args, needle in ((["report", str(out)], str(out / "report.html")),
+                         (["review", str(out), "--export", str(tmp_path / "x.csv")], str(tmp_path / "x.csv"))):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Read-only file system" in lines[0] and needle in lines[0], lines
+
+
+def test_review_host_that_does_not_resolve_fails_in_one_line(arrays, tmp_path):
+    out = tmp_path / "run"
+    assert _find_arrays(arrays, out).returncode == 0
+    res = run_cli("review", str(out), "--host", "example.invalid")
+    _one_line_exit_2(res, "--host", "example.invalid")
+
+
+def test_train_track_wandb_without_an_api_key_fails_before_any_work(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "WANDB_API_KEY": "", "WANDB_MODE": "", "NETRC": str(home / ".netrc")}
+    out = tmp_path / "train"
+    res = run_cli("train", "digits", "--track", "wandb", "--out", str(out), env=env)
+    _one_line_exit_2(res, "--track wandb", "API key")
+    assert not out.exists() and _leftovers(tmp_path) == []
