@@ -143,6 +143,8 @@ class LabelIssueInterpretation:
     def _issues_frame(self):
         import pandas as pd
 
+        from .top3 import format_top3
+
         idx = self.issue_indices
         probs = self.pred_probs[idx]
         suggested = probs.argmax(axis=1)
@@ -157,8 +159,7 @@ class LabelIssueInterpretation:
                 "suggested_label": [self.classes[k] for k in suggested],
                 "confidence": probs[np.arange(len(idx)), suggested],
                 "label_quality": self.label_quality[idx],
-                "top3": [";".join(f"{self.classes[k]}:{p[k]:.3f}" for k in row)
-                         for p, row in zip(probs, top3)],
+                "top3": [format_top3(self.classes, p, row) for p, row in zip(probs, top3)],
             }
         )
 

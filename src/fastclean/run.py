@@ -27,6 +27,7 @@ import numpy as np
 
 from . import core
 from .atomic import atomic_output_dir
+from .top3 import format_top3
 
 ISSUE_COLUMNS = [
     "rank", "index", "id", "split", "given_label", "suggested_label", "confidence",
@@ -110,9 +111,7 @@ def _examples_frame(result: FindResult):
     suggested = pred_probs.argmax(axis=1)
     confidence = pred_probs[np.arange(n), suggested]
     top3_idx = np.argsort(-pred_probs, axis=1, kind="stable")[:, :3]
-    top3 = [
-        ";".join(f"{classes[k]}:{pred_probs[i, k]:.3f}" for k in row) for i, row in enumerate(top3_idx)
-    ]
+    top3 = [format_top3(classes, pred_probs[i], row) for i, row in enumerate(top3_idx)]
     flagged = np.zeros(n, dtype=bool)
     flagged[result.issue_indices] = True
     rank = np.zeros(n, dtype=np.int64)
@@ -279,6 +278,25 @@ DEFAULT_FILTER_BY = "both"
 DEFAULT_RANK_BY = "normalized_margin"
 #: Built-ins whose noisy labels are published columns: ``noise_pct`` selects one, nothing is injected.
 PUBLISHED_NOISE_DATASETS = ("noisy-imagenette", "noisy-imagewoof")
+
+
+def link_roots(paths: Sequence[str] | None, root: str | os.PathLike | None) -> list[str]:
+    """Folders outside ``root`` that the dataset's symbolically linked files point into.
+
+    ``find`` reads an image through a link in the dataset folder; the report and the review app
+    serve files only from inside the dataset root *or these folders*, so the images ``find``
+    accepted are the images they show (and nothing a run's CSV names elsewhere).
+    """
+    if not paths or root is None:
+        return []
+    base = Path(root).resolve()
+    found: set[Path] = set()
+    for p in paths:
+        target = Path(p).resolve()
+        if target != base and base not in target.parents:
+            found.add(target.parent)
+    kept = [f for f in sorted(found) if not any(g in f.parents for g in found)]
+    return [str(f) for f in kept]
 
 
 def find_from_probs(
@@ -475,6 +493,7 @@ def find_in_dataset(
         "split": split,
         "n_classes": full.n_classes,
         "skipped": list(full.skipped),
+        "link_roots": link_roots(result.paths, full.root),
     }
     result.settings.update(
         {

@@ -330,3 +330,203 @@ def test_train_track_wandb_without_an_api_key_fails_before_any_work(tmp_path):
     res = run_cli("train", "digits", "--track", "wandb", "--out", str(out), env=env)
     _one_line_exit_2(res, "--track wandb", "API key")
     assert not out.exists() and _leftovers(tmp_path) == []
+
+
+# -- 5 + 9. --skip-bad catches truncated JPEGs and lists them; symlinks in an image folder ------
+
+def _truncated_jpeg(path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(buf, format="JPEG", quality=90)
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+
+
+def test_a_jpeg_cut_after_its_header_is_unreadable_not_a_crash(image_folder):
+    from fastclean.data import load_dataset
+
+    _truncated_jpeg(image_folder / "dog" / "cut.jpg")
+    with pytest.raises(ValueError, match="cut.jpg.*truncated"):
+        load_dataset(image_folder)
+    ds = load_dataset(image_folder, skip_bad=True)
+    assert ds.skipped == ["dog/cut.jpg"] and len(ds) == 8
+
+
+def test_find_skips_and_lists_bad_images_and_accepts_symlinked_ones_everywhere(image_folder, tmp_path):
+    """One find over an image folder holding a truncated JPEG, a symlink loop at the top and an
+    image linked from outside: the loop is no class, the cut JPEG is skipped and listed (stdout
+    and report), the linked image is read by find and shown by the report and the review app."""
+    from fastclean.report.thumbnails import resolve_under_root
+    from fastclean.review.media import example_image
+    from fastclean.run import read_run
+
+    _truncated_jpeg(image_folder / "dog" / "cut.jpg")
+    (image_folder / "loop").symlink_to(image_folder)            # a loop at the top
+    (image_folder / "parent").symlink_to(image_folder.parent)   # an ancestor
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "far.jpg").write_bytes((image_folder / "cat" / "0.jpg").read_bytes())
+    (image_folder / "cat" / "linked.jpg").symlink_to(elsewhere / "far.jpg")
+    out = tmp_path / "run"
+    res = run_cli("find", str(image_folder), "--skip-bad", "--model", "efficientnet-lite0", "--folds", "2",
+                  "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    assert "skipped 1 unreadable input(s): dog/cut.jpg" in " ".join(res.stdout.split())
+    assert "dog/cut.jpg" in (out / "report.html").read_text() and "Skipped inputs" in (out / "report.html").read_text()
+
+    run = read_run(out)
+    assert run.classes == ["cat", "dog"] and len(run.examples) == 9
+    row = run.examples[run.examples["id"] == "cat/linked.jpg"].iloc[0]
+    also = run.dataset["link_roots"]
+    assert also == [str(elsewhere.resolve())]
+    assert resolve_under_root(row["path"], run.dataset["root"], also=also) == (elsewhere / "far.jpg").resolve()
+    assert example_image(run, row).size[0] > 0
+
+
+def test_report_and_review_still_refuse_files_outside_the_root_and_link_roots(tmp_path):
+    from fastclean.report.thumbnails import resolve_under_root
+    from fastclean.review.safety import resolve_inside
+
+    root, linked, other = tmp_path / "data", tmp_path / "linked", tmp_path / "other"
+    for folder in (root, linked, other):
+        folder.mkdir()
+        (folder / "x.png").write_bytes(b"png")
+    assert resolve_inside(root, linked / "x.png", also=[linked]) == (linked / "x.png").resolve()
+    with pytest.raises(PermissionError):
+        resolve_inside(root, other / "x.png", also=[linked])
+    assert resolve_under_root(str(other / "x.png"), root, also=[linked]) is None
+
+
+def test_class_names_with_separators_survive_the_top3_column(tmp_path):
+    from fastclean.review.media import parse_top3
+    from fastclean.run import find_from_probs, read_run, write_run
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), 10)
+    probs = rng.dirichlet(np.ones(3), size=30)
+    classes = ["a;b", "c:d", "100%"]
+    write_run(find_from_probs(labels, probs, classes), tmp_path / "run")
+    run = read_run(tmp_path / "run")
+    for cell, row in zip(run.examples["top3"], probs):
+        pairs = parse_top3(cell)
+        assert [name for name, _ in pairs] == [classes[k] for k in np.argsort(-row, kind="stable")[:3]]
+        assert [p for _, p in pairs] == [round(float(v), 3) for v in np.sort(row)[::-1][:3]]
+
+
+def test_train_prints_no_torch_future_warning(tmp_path):
+    res = run_cli("train", "digits", "--epochs", "1", "--max-train", "100", "--out", str(tmp_path / "t"))
+    assert res.returncode == 0, res.stderr
+    assert "FutureWarning" not in res.stderr and "Warning" not in res.stderr, res.stderr
+
+
+# -- 7. values that must be rejected, in one line naming the option -------------------------
+
+@pytest.mark.parametrize("args, needle", [
+    (["train", "digits", "--lr", "-1"], "--lr"),
+    (["train", "digits", "--lr", "0"], "--lr"),
+    (["train", "digits", "--epochs", "0"], "--epochs"),
+    (["train", "digits", "--bs", "0"], "--bs"),
+    (["train", "digits", "--folds", "1"], "--folds"),
+    (["train", "digits", "--eps", "1.5"], "--eps"),
+    (["bench", "digits", "--noise", "10", "10"], "--noise"),
+    (["bench", "digits", "--noise", "10", "--max-train", "0"], "--max-train"),
+    (["find", "digits", "--top", "-1"], "--top"),
+    (["find", "digits", "--worst", "-1"], "--worst"),
+    (["find", "digits", "--folds", "1"], "--folds"),
+])
+def test_out_of_range_values_exit_2_in_one_line(tmp_path, args, needle):
+    out = tmp_path / "out"
+    res = run_cli(*args, "--out", str(out))
+    _one_line_exit_2(res, needle)
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+def test_classes_with_a_dataset_and_duplicate_class_names_are_refused(arrays, tmp_path):
+    classes = tmp_path / "classes.json"
+    classes.write_text(json.dumps(["a", "b", "c"]))
+    res = run_cli("find", "digits", "--classes", str(classes), "--out", str(tmp_path / "r"))
+    _one_line_exit_2(res, "--classes", "--labels")
+    classes.write_text(json.dumps(["a", "b", "a"]))
+    res = _find_arrays(arrays, tmp_path / "r", "--classes", str(classes))
+    _one_line_exit_2(res, "classes", "'a'")
+    assert not (tmp_path / "r").exists()
+
+
+def test_labels_1_and_1_0_in_a_dataset_csv_are_one_class(tmp_path):
+    from fastclean.data import load_dataset
+
+    csv = tmp_path / "d.csv"
+    csv.write_text("text,label\n" + "".join(f"t{i},{['1', '1.0', '2', '2.0', '01'][i % 5]}\n" for i in range(20)))
+    ds = load_dataset(csv)
+    assert ds.classes == ["1", "2", "01"] or ds.classes == ["01", "1", "2"]
+    assert np.bincount(ds.labels).tolist().count(8) == 2  # 1 + 1.0, 2 + 2.0
+
+
+def test_a_pandas_index_column_in_pred_probs_is_dropped_with_a_note(arrays, tmp_path):
+    import pandas as pd
+
+    labels, probs = arrays
+    indexed = tmp_path / "probs.csv"
+    pd.DataFrame(np.load(probs)).to_csv(indexed)  # with its unnamed 0..n-1 index column
+    out = tmp_path / "run"
+    res = run_cli("find", "--labels", str(labels), "--pred-probs", str(indexed), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "note:" in res.stderr and "to_csv" in res.stderr and "Traceback" not in res.stderr
+    assert len(json.loads((out / "classes.json").read_text())) == 3
+    # a first column without a name that is not 0..n-1 is ambiguous: refused
+    frame = pd.read_csv(indexed)
+    frame.iloc[:, 0] = frame.iloc[:, 0] * 2
+    frame.to_csv(indexed, index=False)
+    res = run_cli("find", "--labels", str(labels), "--pred-probs", str(indexed), "--out", str(tmp_path / "r2"))
+    _one_line_exit_2(res, "index=False")
+
+
+# -- 8. messages that say what is wrong ----------------------------------------------------
+
+def test_a_tsv_named_csv_is_recognised_in_the_message(tmp_path):
+    tsv = tmp_path / "d.csv"
+    tsv.write_text("id\ttext\tlabel\n" + "".join(f"{i}\tt{i}\t{i % 2}\n" for i in range(10)))
+    res = run_cli("find", str(tsv), "--out", str(tmp_path / "r"))
+    _one_line_exit_2(res, "tab-separated", ".tsv")
+    res = run_cli("find", str(tsv), "--label-col", "label", "--out", str(tmp_path / "r"))
+    _one_line_exit_2(res, "tab-separated")
+
+
+def test_a_gzipped_csv_is_read_whatever_its_name(tmp_path):
+    import gzip
+
+    from fastclean.data import load_dataset
+
+    text = "text,label\n" + "".join(f"t{i},{i % 2}\n" for i in range(10))
+    for name in ("d.csv", "d.csv.gz"):
+        (tmp_path / name).write_bytes(gzip.compress(text.encode()))
+        ds = load_dataset(tmp_path / name)
+        assert len(ds) == 10 and ds.classes == ["0", "1"]
+
+
+def test_an_unknown_bench_option_is_named_with_a_suggestion(tmp_path):
+    res = run_cli("bench", "digits", "--noise", "1", "--epoch", "1", "--out", str(tmp_path / "b"))
+    _one_line_exit_2(res, "unknown option '--epoch'", "--epochs")
+    res = run_cli("find", "digits", "--tpo", "1", "--out", str(tmp_path / "b"))
+    _one_line_exit_2(res, "'--tpo'", "--top")
+
+
+def test_an_unusable_cache_is_named(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = run_cli("find", "digits", "--out", str(tmp_path / "r"), env={"FASTCLEAN_CACHE": str(blocker / "cache")})
+    _one_line_exit_2(res, "FASTCLEAN_CACHE", str(blocker / "cache"))
+    assert not (tmp_path / "r").exists()
+
+
+def test_the_renormalize_hint_names_the_cli_option(arrays, tmp_path):
+    labels, probs = arrays
+    scaled = tmp_path / "scaled.npy"
+    np.save(scaled, np.load(probs) * 1.5)
+    res = run_cli("find", "--labels", str(labels), "--pred-probs", str(scaled), "--out", str(tmp_path / "r"))
+    line = _one_line_exit_2(res, "--renormalize")
+    assert "renormalize=True" not in line

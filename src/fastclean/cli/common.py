@@ -10,6 +10,10 @@ from typing import Callable, TypeVar
 import typer
 from rich.console import Console
 
+from .._warnings import quiet_known_warnings
+
+quiet_known_warnings()
+
 app = typer.Typer(
     name="fastclean",
     help="Find incorrect labels with confident learning and train good models despite them.",

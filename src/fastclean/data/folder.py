@@ -13,7 +13,23 @@ from .splits import check_loaded, class_order, encode_labels, normalize_split_na
 
 
 def _subdirs(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    """Visible sub-folders of ``folder``, without symbolic links that loop back into the tree.
+
+    A link to ``folder`` itself, to a folder inside it or to one of its ancestors would make a
+    "class" that repeats images already counted (or the whole tree); links to folders
+    elsewhere are followed like real folders.
+    """
+    top = folder.resolve()
+    found = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") or not p.is_dir():
+            continue
+        if p.is_symlink():
+            target = p.resolve()
+            if target == top or top in target.parents or target in top.parents:
+                continue
+        found.append(p)
+    return found
 
 
 def _split_folders(root: Path) -> dict[str, Path] | None:

@@ -24,8 +24,10 @@ def image_problem(path: str | os.PathLike) -> str | None:
     """Say why ``path`` is not a readable image, or return None if it is.
 
     Uses PIL's ``verify()``, which parses the file's structure without decoding every pixel:
-    it catches missing, empty, truncated-header and non-image files cheaply. A JPEG whose
-    compressed data is damaged past its header can still pass and will fail at decode time.
+    it catches missing, empty, truncated-header and non-image files cheaply (and a PNG cut
+    short, through its chunk checksums). A JPEG cut off after its header passes ``verify()``
+    and fails only when decoded ("image file is truncated"), so a JPEG that does not end with
+    its end-of-image marker is decoded in full here to find out.
     """
     from PIL import Image
 
@@ -36,10 +38,24 @@ def image_problem(path: str | os.PathLike) -> str | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(path) as im:
+                fmt = im.format
                 im.verify()
+            if fmt == "JPEG" and not _ends_with_jpeg_eoi(path):
+                with Image.open(path) as im:
+                    im.load()
     except Exception as exc:  # PIL raises OSError, SyntaxError, ValueError, DecompressionBomb...
         return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return None
+
+
+def _ends_with_jpeg_eoi(path: Path) -> bool:
+    """True if the file's last bytes (trailing padding aside) are the JPEG end marker FF D9."""
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 64))
+        tail = fh.read().rstrip(b"\x00\r\n\t ")
+    return tail.endswith(b"\xff\xd9")
 
 
 def check_images(

@@ -8,7 +8,7 @@ from pathlib import Path
 from .builtin import BUILTIN_DATASETS, load_builtin
 from .dataset import LabelledDataset
 from .splits import check_loaded, check_split_arg, select_split
-from .table import TABLE_SUFFIXES
+from .table import TABLE_SUFFIXES, table_suffix
 
 _TABLE_ARGS = ("label_col", "text_col", "path_col", "split_col")
 
@@ -92,7 +92,7 @@ def _load_path(name: str, table_args: dict, *, data_dir, noise_pct, skip_bad) ->
     path = Path(name).expanduser()
     if not path.exists():
         names = ", ".join(BUILTIN_DATASETS)
-        if os.sep in name or "/" in name or path.suffix.lower() in TABLE_SUFFIXES:
+        if os.sep in name or "/" in name or table_suffix(path) in TABLE_SUFFIXES:
             raise FileNotFoundError(f"dataset: no such file or folder: {name} (built-ins: {names})")
         raise ValueError(
             f"dataset: unknown dataset {name!r}; expected one of {names}, or a path to a folder "
@@ -110,9 +110,9 @@ def _load_path(name: str, table_args: dict, *, data_dir, noise_pct, skip_bad) ->
             raise ValueError(f"{', '.join(table_args)}: only apply to CSV/TSV files, not folders")
         from .folder import load_image_folder
         return load_image_folder(path, skip_bad=skip_bad)
-    if path.suffix.lower() in TABLE_SUFFIXES:
+    if table_suffix(path) in TABLE_SUFFIXES:
         from .table import load_table
         return load_table(path, skip_bad=skip_bad, **table_args)
     raise ValueError(
-        f"dataset: {name} is neither a folder nor a .csv/.tsv file"
+        f"dataset: {name} is neither a folder nor a .csv/.tsv file (.csv.gz and .tsv.gz are read too)"
     )

@@ -71,6 +71,27 @@ def select_split(ds: LabelledDataset, split: str) -> LabelledDataset:
     return ds.subset(mask)
 
 
+def canonical_labels(values) -> list[str]:
+    """Label strings with one spelling per integer: ``1.0`` and ``1.`` become ``"1"``.
+
+    Applied only when every value is an integral number, as when ``--labels`` is read from a
+    CSV file (:func:`fastclean.arrays.load_array` turns integral floats into ints): a column
+    that mixes ``1`` and ``1.0`` then holds one class, not two. Integers keep their spelling
+    (``"01"`` stays a zero-padded name); other labels are unchanged.
+    """
+    values = [str(v).strip() for v in values]
+    out = []
+    for v in values:
+        try:
+            x = float(v)
+        except ValueError:
+            return values
+        if x != x or x in (float("inf"), float("-inf")) or x != int(x):
+            return values
+        out.append(v if v.lstrip("+-").isdigit() else str(int(x)))
+    return out
+
+
 def class_order(values) -> list[str]:
     """Sorted distinct label values as strings: numerically when they are all integers."""
     distinct = sorted({str(v) for v in values})

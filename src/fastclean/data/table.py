@@ -10,10 +10,18 @@ import numpy as np
 
 from .dataset import LabelledDataset
 from .images import check_images
-from .splits import check_loaded, class_order, encode_labels, normalize_split_name
+from .splits import canonical_labels, check_loaded, class_order, encode_labels, normalize_split_name
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 _ID_COLUMNS = ("id", "Id", "ID")
+
+
+def table_suffix(path: str | os.PathLike) -> str:
+    """``.csv`` or ``.tsv`` for ``x.csv``, ``x.TSV``, ``x.csv.gz``…; otherwise the plain suffix."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz" and suffixes[-2] in TABLE_SUFFIXES:
+        return suffixes[-2]
+    return Path(path).suffix.lower()
 
 
 def read_table(path: str | os.PathLike):
@@ -21,15 +29,19 @@ def read_table(path: str | os.PathLike):
 
     TSV files are read with ``csv.QUOTE_NONE``: in tab-separated text, quote characters are
     content (tweets are full of them), and treating them as quoting silently merges rows.
+    A gzip-compressed file (``.csv.gz``, or gzip content whatever the name) is read as is.
     """
     import pandas as pd
 
+    from ..arrays import is_gzip
+
     path = Path(path)
-    tsv = path.suffix.lower() == ".tsv"
+    tsv = table_suffix(path) == ".tsv"
     try:
         return pd.read_csv(
             path, sep="\t" if tsv else ",", quoting=csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL,
             dtype=str, keep_default_na=False, encoding="utf-8",
+            compression="gzip" if is_gzip(path) else None,
         )
     except pd.errors.EmptyDataError:
         raise ValueError(f"dataset {str(path)!r} is empty: the file has no header and no rows")
@@ -44,9 +56,16 @@ def _column(df, arg: str, name: str | None, path: Path, *, default: tuple = ()) 
     if name not in df.columns:
         raise ValueError(
             f"{arg}: column {name!r} not found in {path.name}; available columns: "
-            f"{', '.join(map(str, df.columns))}"
+            f"{', '.join(map(str, df.columns))}{_tab_hint(df, path)}"
         )
     return name
+
+
+def _tab_hint(df, path: Path) -> str:
+    """A hint when a file read as CSV has tabs in its header: it is a TSV with the wrong name."""
+    if table_suffix(path) == ".csv" and any("\t" in str(c) for c in df.columns):
+        return f" ({path.name} looks tab-separated: name it .tsv)"
+    return ""
 
 
 def load_table(
@@ -88,6 +107,8 @@ def load_table(
         A missing column (named, with the available ones), empty labels, unknown split
         names, an empty file, a single class, or an unreadable image.
     """
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"dataset file not found: {path}")
@@ -98,7 +119,7 @@ def load_table(
     if label_col is None:
         raise ValueError(
             f"label_col: required for {path.name} (no column named 'label'); available "
-            f"columns: {', '.join(map(str, df.columns))}"
+            f"columns: {', '.join(map(str, df.columns))}{_tab_hint(df, path)}"
         )
     text_col = _column(df, "text_col", text_col, path,
                        default=("text", "Text") if path_col is None else ())
@@ -115,6 +136,8 @@ def load_table(
 
     label_values = df[label_col].str.strip()
     empty = np.flatnonzero((label_values == "").to_numpy())
+    if not len(empty):
+        label_values = pd.Series(canonical_labels(label_values), index=label_values.index)
     if len(empty):
         raise ValueError(
             f"label_col: {len(empty)} rows of {path.name} have an empty {label_col!r} "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -19,6 +19,7 @@ def gallery(
     k: int,
     images: np.ndarray | None = None,
     root: str | None = None,
+    also: Sequence[str] = (),
 ) -> str:
     """Render the ``k`` worst issues (the first rows of ``issues``) as HTML cards.
 
@@ -32,6 +33,9 @@ def gallery(
         ``images.npy`` (uint8), indexed by the ``index`` column.
     root : str, optional
         Dataset root; entries of the ``path`` column are read relative to it (never outside).
+    also : sequence of str
+        Folders the dataset's symbolic links point into (``dataset.json``'s ``link_roots``):
+        images that resolve there are shown too.
 
     Returns
     -------
@@ -42,14 +46,15 @@ def gallery(
     if len(top) == 0:
         return '<p class="note">No issues were flagged.</p>'
     has_text = "text" in top.columns
-    cards = [_card(row, images=images, root=root, has_text=has_text) for row in top.to_dict("records")]
+    cards = [_card(row, images=images, root=root, also=also, has_text=has_text) for row in top.to_dict("records")]
     kind = "gallery text" if has_text and images is None and "path" not in top.columns else "gallery"
     return f'<div class="{kind}">{"".join(cards)}</div>'
 
 
-def _card(row: dict, *, images: np.ndarray | None, root: str | None, has_text: bool) -> str:
+def _card(row: dict, *, images: np.ndarray | None, root: str | None, has_text: bool,
+          also: Sequence[str] = ()) -> str:
     parts = [f'<span class="rank">#{esc(row.get("rank", ""))}</span>']
-    parts.append(_visual(row, images=images, root=root))
+    parts.append(_visual(row, images=images, root=root, also=also))
     if has_text:
         text = str(row.get("text", ""))
         if len(text) > _TEXT_LIMIT:
@@ -82,7 +87,7 @@ def _card(row: dict, *, images: np.ndarray | None, root: str | None, has_text: b
     return '<div class="item">' + "".join(parts) + "</div>"
 
 
-def _visual(row: dict, *, images: np.ndarray | None, root: str | None) -> str:
+def _visual(row: dict, *, images: np.ndarray | None, root: str | None, also: Sequence[str] = ()) -> str:
     alt = f'example {esc(row.get("id", ""))}'
     if images is not None:
         index = int(row["index"])
@@ -91,7 +96,7 @@ def _visual(row: dict, *, images: np.ndarray | None, root: str | None) -> str:
         return '<div class="ph">index out of range</div>'
     path = row.get("path")
     if path not in (None, ""):
-        full = resolve_under_root(str(path), root)
+        full = resolve_under_root(str(path), root, also=also)
         uri = file_thumbnail(full) if full is not None else None
         if uri is not None:
             return f'<img src="{uri}" alt="{alt}">'

@@ -44,10 +44,22 @@ def run_sections(run: Any, *, top_k: int) -> list[Section]:
     sections.append((
         "gallery",
         f"Worst {min(top_k, len(issues))} issues",
-        gallery(issues, k=top_k, images=run.images, root=root),
+        gallery(issues, k=top_k, images=run.images, root=root,
+                also=run.dataset.get("link_roots") or ()),
     ))
     sections.append(("issues", "Issue list", _issue_table(issues, len(run.labels))))
+    skipped = run.dataset.get("skipped") or []
+    if skipped:
+        sections.append(("skipped", f"Skipped inputs ({len(skipped)})", _skipped(skipped)))
     return sections
+
+
+def _skipped(skipped: list, shown: int = 200) -> str:
+    """The unreadable inputs ``--skip-bad`` left out of the run (the first ``shown``)."""
+    items = "".join(f"<li><code>{esc(str(s))}</code></li>" for s in skipped[:shown])
+    more = f"<p>… and {len(skipped) - shown} more (all in summary.json).</p>" if len(skipped) > shown else ""
+    return (f"<p>{len(skipped)} input(s) could not be read and were left out of the run "
+            f"(<code>--skip-bad</code>):</p><ul>{items}</ul>{more}")
 
 
 def _with_exact_label_names(run: Any) -> Any:

@@ -6,6 +6,7 @@ import base64
 import io
 import os
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -55,18 +56,22 @@ def file_thumbnail(path: str | os.PathLike, size: int = THUMB_SIZE) -> str | Non
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def resolve_under_root(path: str, root: str | os.PathLike | None) -> Path | None:
+def resolve_under_root(path: str, root: str | os.PathLike | None, *,
+                       also: Sequence[str | os.PathLike] = ()) -> Path | None:
     """Resolve a ``path`` column entry against the dataset ``root``.
 
-    Returns ``None`` when the file would lie outside ``root``: the report reads only the
-    dataset's own files, whatever a run directory's CSV says.
+    Returns ``None`` when the file would lie outside ``root`` and outside the folders in
+    ``also`` (where the dataset's own symbolic links point, recorded by ``find``): the report
+    reads only the dataset's own files, whatever a run directory's CSV says. The same rule as
+    the review app's :func:`fastclean.review.safety.resolve_inside`.
     """
     p = Path(path)
     if root is None:
         return p if p.is_absolute() else None
     root_path = Path(root).resolve()
     full = (p if p.is_absolute() else root_path / p).resolve()
-    if full != root_path and root_path not in full.parents:
+    allowed = [root_path] + [Path(a).resolve() for a in also]
+    if not any(full == a or a in full.parents for a in allowed):
         return None
     return full
 

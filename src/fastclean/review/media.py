@@ -47,7 +47,8 @@ def example_image(run: Run, row: Any):
         array = np.asarray(run.images[int(row["index"])])
         image = Image.fromarray(_to_uint8(array))
     elif "path" in row and str(row["path"]):
-        path = resolve_inside(run.dataset.get("root"), str(row["path"]))
+        path = resolve_inside(run.dataset.get("root"), str(row["path"]),
+                              also=run.dataset.get("link_roots") or ())
         with Image.open(path) as opened:
             image = opened.convert("RGB")
     else:
@@ -68,10 +69,8 @@ def _to_uint8(array: np.ndarray) -> np.ndarray:
 
 
 def parse_top3(top3: str) -> list[tuple[str, float]]:
-    """Parse ``examples.csv``'s ``top3`` column (``"cat:0.700;dog:0.200;..."``)."""
-    pairs = []
-    for part in str(top3).split(";"):
-        name, sep, prob = part.rpartition(":")
-        if sep:
-            pairs.append((name, float(prob)))
-    return pairs
+    """Parse ``examples.csv``'s ``top3`` column (``"cat:0.700;dog:0.200;..."``), see
+    :mod:`fastclean.top3`."""
+    from ..top3 import parse_top3 as parse
+
+    return parse(top3)

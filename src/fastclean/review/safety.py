@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 
-def resolve_inside(root: str | os.PathLike | None, path: str | os.PathLike) -> Path:
+def resolve_inside(root: str | os.PathLike | None, path: str | os.PathLike, *,
+                   also: Sequence[str | os.PathLike] = ()) -> Path:
     """Resolve ``path`` (relative to ``root`` unless absolute) and check it lies inside ``root``.
 
     Symbolic links and ``..`` are resolved before the check, so neither can escape the root.
+    ``also`` lists the folders the dataset's own symbolic links point into, recorded by
+    ``find`` when it read the dataset (``dataset.json``'s ``link_roots``); files there are
+    served too, so that an image ``find`` accepted is also shown.
 
     Parameters
     ----------
@@ -44,7 +48,8 @@ def resolve_inside(root: str | os.PathLike | None, path: str | os.PathLike) -> P
     if not candidate.is_absolute():
         candidate = root_resolved / candidate
     resolved = candidate.resolve()
-    if not resolved.is_relative_to(root_resolved):
+    allowed = [root_resolved] + [Path(a).resolve() for a in also]
+    if not any(resolved.is_relative_to(a) for a in allowed):
         raise PermissionError(f"path: {path} resolves outside the dataset root {root_resolved}")
     if not resolved.is_file():
         raise FileNotFoundError(f"path: {path} does not exist under the dataset root")

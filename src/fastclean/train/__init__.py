@@ -7,6 +7,7 @@ Layers, each usable on its own: :mod:`.blocks` (DataBlock → DataLoaders from a
 only inside the functions that need them.
 """
 
+from .._warnings import quiet_known_warnings
 from .experiment import (
     LearnerSpec,
     PreparedData,
@@ -17,6 +18,8 @@ from .experiment import (
     run_training,
 )
 from .strategies import CL_STRATEGIES, STRATEGIES, CleanedLabels, apply_strategy
+
+quiet_known_warnings()
 
 __all__ = [
     "LearnerSpec", "PreparedData", "TrainConfig", "TrainResult", "out_of_sample_probs",
