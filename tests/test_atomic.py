@@ -114,3 +114,21 @@ def test_atomic_write_bytes_replaces_content(tmp_path):
     atomic_write_bytes(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["f.bin"]
+
+
+def test_leftovers_of_a_killed_writer_are_tidied_and_a_moved_run_put_back(tmp_path):
+    from fastclean.atomic import reserve_output_dir
+
+    out = tmp_path / "run"
+    with atomic_output_dir(out, kind="find") as tmp:
+        (tmp / "a.txt").write_text("mine")
+    # killed between "move the old run aside" and "rename the new one in"
+    (tmp_path / ".run.old-abc").mkdir()
+    out.rename(tmp_path / ".run.old-abc" / "old")
+    (tmp_path / ".run.tmp-def").mkdir()
+    (tmp_path / ".run.tmp-def" / "half.csv").write_text("x")
+    with pytest.raises(FileExistsError):
+        with reserve_output_dir(out, kind="find"):
+            pass
+    assert (out / "a.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]

@@ -318,6 +318,29 @@ def _unlock(res: Reservation) -> None:
         os.close(res.lock_fd)
 
 
+def _recover_leftovers(out: Path) -> None:
+    """Tidy what a killed writer of ``out`` left beside it; called with the lock held.
+
+    No other fastclean process is writing ``out`` (we hold its lock), so ``.<name>.tmp-*`` are
+    dead and removed. A ``.<name>.old-*/old`` is a run moved aside by a writer killed between
+    its two renames: it is put back if ``out`` is missing, otherwise removed.
+    """
+    for entry in sorted(out.parent.glob(f".{glob_escape(out.name)}.old-*")):
+        old = entry / "old"
+        if old.exists() and not os.path.lexists(out):
+            os.replace(old, out)
+        shutil.rmtree(entry, ignore_errors=True)
+    for entry in out.parent.glob(f".{glob_escape(out.name)}.tmp-*"):
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters escaped."""
+    import glob
+
+    return glob.escape(name)
+
+
 def _pause_for_tests() -> None:
     folder = os.environ.get(PAUSE_ENV)
     if not folder:
@@ -366,6 +389,7 @@ def reserve_output_dir(out: str | os.PathLike, *, overwrite: bool = False, kind:
         raise
     res = None
     try:
+        _recover_leftovers(out)
         # Checked again under the lock: another run may have published while we waited.
         check_output_dir(out, overwrite=overwrite, kind=kind, discard_review=discard_review)
         try:
