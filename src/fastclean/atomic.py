@@ -170,6 +170,8 @@ def review_decisions(path: str | os.PathLike) -> int:
 def _check_replaceable(out: Path, *, kind: str | None, discard_review: bool) -> None:
     if not out.is_dir():
         raise ValueError(f"out: {out} exists and is not a directory")
+    if not any(out.iterdir()):
+        return  # an empty folder holds nothing to lose
     marker = read_marker(out)
     found = marker.get("kind") if marker is not None else _legacy_kind(out)
     if marker is None and found is None:
