@@ -1,8 +1,10 @@
 """Issue 15: the CLI never destroys what the user owns, and fails in one line.
 
-Each test is one item of the issue's list, as a user would meet it (a subprocess running
-``python -m fastclean``): no data lost, no traceback, exit 2 with one line naming the path or
-option, nothing half-written (no ``*.tmp-*``/``*.old-*``/lock files left behind).
+Each test is one item of the issue's list, as a user would meet it: through the console
+script's entry point (in this process where the command fails or finishes in a moment, in a
+subprocess where it matters: concurrent runs, real warnings, a whole image ``find``). The
+checks: no data lost, no traceback, exit 2 with one line naming the path or option, nothing
+half-written (no ``*.tmp-*``/``*.old-*``/lock files left behind).
 """
 
 from __future__ import annotations
@@ -72,13 +74,9 @@ def arrays(tmp_path_factory) -> tuple[Path, Path]:
     return d / "labels.npy", d / "pred_probs.npy"
 
 
-def _find_arrays(arrays, out, *extra, env=None, cwd=None):
+def _find_arrays(arrays, out, *extra):
     labels, probs = arrays
-    args = ["find", "--labels", str(labels), "--pred-probs", str(probs), "--out", str(out), *extra]
-    if cwd is None:
-        return run_cli(*args, env=env)
-    return subprocess.run([sys.executable, "-m", "fastclean", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+    return _in_process("find", "--labels", str(labels), "--pred-probs", str(probs), "--out", str(out), *extra)
 
 
 @pytest.fixture
@@ -105,7 +103,7 @@ def test_out_that_is_the_image_folder_is_refused_and_no_image_is_lost(image_fold
 
 
 def test_out_inside_the_image_folder_is_refused(image_folder):
-    res = run_cli("find", str(image_folder), "--out", str(image_folder / "run"))
+    res = _in_process("find", str(image_folder), "--out", str(image_folder / "run"))
     _one_line_exit_2(res, "inside the input")
     assert not (image_folder / "run").exists()
 
@@ -116,7 +114,7 @@ def test_out_that_contains_a_csv_dataset_is_refused(tmp_path):
     (data / "train.csv").write_text("text,label\n" + "".join(f"t{i},{i % 2}\n" for i in range(20)))
     (data / "other.csv").write_text("keep me")
     before = _snapshot(data)
-    res = run_cli("find", str(data / "train.csv"), "--out", str(data), "--overwrite")
+    res = _in_process("find", str(data / "train.csv"), "--out", str(data), "--overwrite")
     _one_line_exit_2(res, "contains the input")
     assert _snapshot(data) == before
 
@@ -131,28 +129,30 @@ def test_out_that_contains_the_label_or_probability_file_is_refused(arrays, tmp_
     other = probs if flag == "--labels" else labels
     args = {"--labels": str(given if flag == "--labels" else other),
             "--pred-probs": str(given if flag == "--pred-probs" else other)}
-    res = run_cli("find", "--labels", args["--labels"], "--pred-probs", args["--pred-probs"],
+    res = _in_process("find", "--labels", args["--labels"], "--pred-probs", args["--pred-probs"],
                   "--out", str(folder), "--overwrite")
     _one_line_exit_2(res, "contains the input")
     assert given.exists()
 
 
 @pytest.mark.parametrize("out", [".", ".."])
-def test_out_that_is_the_current_directory_or_its_parent_is_refused(arrays, tmp_path, out):
+def test_out_that_is_the_current_directory_or_its_parent_is_refused(arrays, tmp_path, out, monkeypatch):
     cwd = tmp_path / "work" / "here"
     cwd.mkdir(parents=True)
     (cwd / "mine.txt").write_text("mine")
-    res = _find_arrays(arrays, out, "--overwrite", cwd=cwd)
+    monkeypatch.chdir(cwd)
+    res = _find_arrays(arrays, out, "--overwrite")
     _one_line_exit_2(res, "current directory")
     assert (cwd / "mine.txt").read_text() == "mine"
     assert _leftovers(cwd) == [] and _leftovers(cwd.parent) == [] and _leftovers(cwd.parent.parent) == []
 
 
-def test_out_that_is_the_home_folder_or_the_root_is_refused(arrays, tmp_path):
+def test_out_that_is_the_home_folder_or_the_root_is_refused(arrays, tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     (home / "mine.txt").write_text("mine")
-    res = _find_arrays(arrays, home, "--overwrite", env={"HOME": str(home)})
+    monkeypatch.setenv("HOME", str(home))
+    res = _find_arrays(arrays, home, "--overwrite")
     _one_line_exit_2(res, "home folder")
     assert (home / "mine.txt").read_text() == "mine"
     res = _find_arrays(arrays, "/", "--overwrite")
@@ -163,7 +163,7 @@ def test_a_symlink_to_the_data_is_resolved_before_comparing(image_folder, tmp_pa
     link = tmp_path / "link"
     link.symlink_to(image_folder)
     before = _snapshot(image_folder)
-    res = run_cli("find", str(image_folder), "--out", str(link), "--overwrite")
+    res = _in_process("find", str(image_folder), "--out", str(link), "--overwrite")
     _one_line_exit_2(res, "input")
     assert _snapshot(image_folder) == before
 
@@ -281,10 +281,10 @@ def test_export_over_a_file_of_the_run_is_refused(arrays, tmp_path):
     assert _find_arrays(arrays, out).returncode == 0
     before = _snapshot(out)
     for name in ("summary.json", "issues.csv", "labels.npy"):
-        res = run_cli("review", str(out), "--export", str(out / name), "--overwrite")
+        res = _in_process("review", str(out), "--export", str(out / name), "--overwrite")
         _one_line_exit_2(res, "--export", name, "file of the run")
     assert _snapshot(out) == before
-    res = run_cli("review", str(out), "--export", str(out / "cleaned.csv"))
+    res = _in_process("review", str(out), "--export", str(out / "cleaned.csv"))
     assert res.returncode == 0, res.stderr
 
 
@@ -293,7 +293,7 @@ def test_a_damaged_summary_json_is_named(arrays, tmp_path):
     assert _find_arrays(arrays, out).returncode == 0
     (out / "summary.json").write_text('{"n_examples": ')
     for args in (["review", str(out), "--export", str(tmp_path / "x.csv")], ["report", str(out)]):
-        res = run_cli(*args)
+        res = _in_process(*args)
         _one_line_exit_2(res, str(out / "summary.json"), "damaged")
 
 
@@ -304,7 +304,7 @@ def test_an_unwritable_out_is_refused_before_any_work(tmp_path):
     bad_csv.write_text("text,label\nonly one class,a\n")
     out = "/proc/fastclean-test/run"
     # The dataset would fail to load (a single class): the --out check must come first.
-    res = run_cli("find", str(bad_csv), "--model", "tfidf-logreg", "--out", out)
+    res = _in_process("find", str(bad_csv), "--model", "tfidf-logreg", "--out", out)
     line = _one_line_exit_2(res, out)
     assert ".tmp-" not in line
 
@@ -336,16 +336,18 @@ def test_report_and_export_into_a_read_only_place_fail_in_one_line(arrays, tmp_p
 def test_review_host_that_does_not_resolve_fails_in_one_line(arrays, tmp_path):
     out = tmp_path / "run"
     assert _find_arrays(arrays, out).returncode == 0
-    res = run_cli("review", str(out), "--host", "example.invalid")
+    res = _in_process("review", str(out), "--host", "example.invalid")
     _one_line_exit_2(res, "--host", "example.invalid")
 
 
-def test_train_track_wandb_without_an_api_key_fails_before_any_work(tmp_path):
+def test_train_track_wandb_without_an_api_key_fails_before_any_work(tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
-    env = {"HOME": str(home), "WANDB_API_KEY": "", "WANDB_MODE": "", "NETRC": str(home / ".netrc")}
+    for name, value in {"HOME": str(home), "WANDB_API_KEY": "", "WANDB_MODE": "",
+                        "NETRC": str(home / ".netrc")}.items():
+        monkeypatch.setenv(name, value)
     out = tmp_path / "train"
-    res = run_cli("train", "digits", "--track", "wandb", "--out", str(out), env=env)
+    res = _in_process("train", "digits", "--track", "wandb", "--out", str(out))
     _one_line_exit_2(res, "--track wandb", "API key")
     assert not out.exists() and _leftovers(tmp_path) == []
 
@@ -491,7 +493,7 @@ def test_a_pandas_index_column_in_pred_probs_is_dropped_with_a_note(arrays, tmp_
     indexed = tmp_path / "probs.csv"
     pd.DataFrame(np.load(probs)).to_csv(indexed)  # with its unnamed 0..n-1 index column
     out = tmp_path / "run"
-    res = run_cli("find", "--labels", str(labels), "--pred-probs", str(indexed), "--out", str(out))
+    res = _in_process("find", "--labels", str(labels), "--pred-probs", str(indexed), "--out", str(out))
     assert res.returncode == 0, res.stderr
     assert "note:" in res.stderr and "to_csv" in res.stderr and "Traceback" not in res.stderr
     assert len(json.loads((out / "classes.json").read_text())) == 3
@@ -499,7 +501,7 @@ def test_a_pandas_index_column_in_pred_probs_is_dropped_with_a_note(arrays, tmp_
     frame = pd.read_csv(indexed)
     frame.iloc[:, 0] = frame.iloc[:, 0] * 2
     frame.to_csv(indexed, index=False)
-    res = run_cli("find", "--labels", str(labels), "--pred-probs", str(indexed), "--out", str(tmp_path / "r2"))
+    res = _in_process("find", "--labels", str(labels), "--pred-probs", str(indexed), "--out", str(tmp_path / "r2"))
     _one_line_exit_2(res, "index=False")
 
 
@@ -546,6 +548,6 @@ def test_the_renormalize_hint_names_the_cli_option(arrays, tmp_path):
     labels, probs = arrays
     scaled = tmp_path / "scaled.npy"
     np.save(scaled, np.load(probs) * 1.5)
-    res = run_cli("find", "--labels", str(labels), "--pred-probs", str(scaled), "--out", str(tmp_path / "r"))
+    res = _in_process("find", "--labels", str(labels), "--pred-probs", str(scaled), "--out", str(tmp_path / "r"))
     line = _one_line_exit_2(res, "--renormalize")
     assert "renormalize=True" not in line
