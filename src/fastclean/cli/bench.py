@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import app, console, detector_option, folds_option, handle_errors
+from .common import app, console, detector_option, folds_option, handle_errors, reserve_out
 from .train import check_numbers, learner_spec, load_options
 
 
@@ -104,23 +104,15 @@ def bench(
         load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
         detector=detector, jobs=jobs, resume=resume,
     ).check()
-    from ..atomic import reserve_output_dir
     from .safety import dataset_inputs, prepare_cache
 
-    with reserve_output_dir(out, overwrite=overwrite, kind="bench", inputs=dataset_inputs(dataset, data_dir)):
-        prepare_cache()
-        results = _run(config, out, overwrite, dataset)
-    console.print((out / "results.md").read_text())
-    console.print(f"{len(results)} rows written to [bold]{out}[/bold]")
-
-
-def _run(config, out: Path, overwrite: bool, dataset: str):
-    from ..train.bench import run_bench
-
+    prepare_cache()
+    reserve_out(out, overwrite=overwrite, kind="bench", inputs=dataset_inputs(dataset, data_dir))
     if console.is_terminal:
         with console.status(f"bench {dataset}") as status:
             results = run_bench(config, out, overwrite=overwrite,
                                 progress=lambda msg: (console.log(msg), status.update(msg)))
     else:  # a log file: one line per finished model, no spinner frames
         results = run_bench(config, out, overwrite=overwrite, progress=console.log)
-    return results
+    console.print((out / "results.md").read_text())
+    console.print(f"{len(results)} rows written to [bold]{out}[/bold]")

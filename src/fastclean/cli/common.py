@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import functools
 import sys
@@ -38,16 +40,34 @@ def fail(message: str, code: int = 2) -> "typer.Exit":
     raise typer.Exit(code)
 
 
+_held: contextvars.ContextVar = contextvars.ContextVar("fastclean_held_outputs")
+
+
+def reserve_out(out, **kwargs):
+    """Check, lock and reserve the command's ``--out`` now, before any work; hold it until the
+    command ends. See :func:`fastclean.atomic.reserve_output_dir` for ``kwargs``."""
+    from ..atomic import reserve_output_dir
+
+    return _held.get().enter_context(reserve_output_dir(out, **kwargs))
+
+
 def handle_errors(fn: F) -> F:
     """Decorate a command so that user errors exit 2 with one line on stderr.
 
-    Anything else is a bug in fastclean and keeps its traceback.
+    Anything else is a bug in fastclean and keeps its traceback. Outputs reserved with
+    :func:`reserve_out` are released (lock, temporary folder) when the command ends, whatever
+    the outcome.
     """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with contextlib.ExitStack() as stack:
+                token = _held.set(stack)
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    _held.reset(token)
         except USER_ERRORS as exc:
             fail(str(exc) or exc.__class__.__name__)
         except OSError as exc:  # disk full, read-only filesystem, ...: the user's environment

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from .common import app, console, handle_errors
+from .common import app, console, handle_errors, reserve_out
 
 
 class FilterBy(str, Enum):
@@ -87,44 +87,20 @@ def find(
 ) -> None:
     """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
     from .. import run as run_module
-    from ..atomic import reserve_output_dir
-    from .safety import dataset_inputs, prepare_cache
+    from .safety import check_find_args, dataset_inputs, load_array_noted as load_array, renormalize_hint
 
+    check_find_args(dataset, labels, pred_probs, classes)
+    reserve_out(out, overwrite=overwrite, kind="find", discard_review=discard_review,
+                inputs=dataset_inputs(dataset, data_dir) + [labels, pred_probs, classes])
+    started = time.perf_counter()
     if dataset is None:
         if labels is None or pred_probs is None:
             raise ValueError("give a DATASET, or both --labels and --pred-probs")
-    else:
-        if labels is not None or pred_probs is not None:
-            raise ValueError("give either a DATASET or --labels/--pred-probs, not both")
-        if classes is not None:
-            raise ValueError("--classes: only valid with --labels/--pred-probs; a DATASET names its own classes")
-        prepare_cache()
-    inputs = dataset_inputs(dataset, data_dir) + [labels, pred_probs, classes]
-    with reserve_output_dir(out, overwrite=overwrite, kind="find", discard_review=discard_review,
-                            inputs=inputs):
-        _find(dataset, out, labels=labels, pred_probs=pred_probs, classes=classes,
-              filter_by=filter_by, rank_by=rank_by, renormalize=renormalize, data_dir=data_dir,
-              split=split, noise=noise, noise_type=noise_type, seed=seed, model=model, folds=folds,
-              label_col=label_col, text_col=text_col, path_col=path_col, split_col=split_col,
-              skip_bad=skip_bad, overwrite=overwrite, run_module=run_module)
-    run = print_run(out, top=top)
-    print_skipped(run.dataset.get("skipped") or [])
-    if worst:
-        print_worst(run.examples, worst)
-
-
-def _find(dataset, out, *, labels, pred_probs, classes, filter_by, rank_by, renormalize, data_dir,
-          split, noise, noise_type, seed, model, folds, label_col, text_col, path_col, split_col,
-          skip_bad, overwrite, run_module) -> None:
-    from .safety import load_array_noted, renormalize_hint
-
-    started = time.perf_counter()
-    if dataset is None:
         class_names = _read_classes(classes) if classes else None
         with renormalize_hint():
             result = run_module.find_from_probs(
-                load_array_noted(labels, what="labels"),
-                load_array_noted(pred_probs, what="pred_probs"),
+                load_array(labels, what="labels"),
+                load_array(pred_probs, what="pred_probs"),
                 class_names,
                 filter_by=filter_by.value,
                 rank_by=rank_by.value,
@@ -133,6 +109,8 @@ def _find(dataset, out, *, labels, pred_probs, classes, filter_by, rank_by, reno
         result.dataset = {"name": None, "modality": "array", "labels_file": str(labels),
                           "pred_probs_file": str(pred_probs)}
     else:
+        if labels is not None or pred_probs is not None:
+            raise ValueError("give either a DATASET or --labels/--pred-probs, not both")
         result = run_module.find_in_dataset(
             dataset,
             data_dir=data_dir,
@@ -153,6 +131,10 @@ def _find(dataset, out, *, labels, pred_probs, classes, filter_by, rank_by, reno
     result.timings["total"] = time.perf_counter() - started
     with console.status("writing run directory"):
         run_module.write_run(result, out, overwrite=overwrite)
+    run = print_run(out, top=top)
+    print_skipped(run.dataset.get("skipped") or [])
+    if worst:
+        print_worst(run.examples, worst)
 
 
 def print_skipped(skipped: list, shown: int = 5) -> None:

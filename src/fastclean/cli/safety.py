@@ -29,6 +29,19 @@ def dataset_inputs(dataset: Optional[str], data_dir: Optional[Path]) -> list:
     return inputs
 
 
+def check_find_args(dataset, labels, pred_probs, classes) -> None:
+    """``find``'s input combinations, checked before anything is reserved; the cache too."""
+    if dataset is None:
+        if labels is None or pred_probs is None:
+            raise ValueError("give a DATASET, or both --labels and --pred-probs")
+        return
+    if labels is not None or pred_probs is not None:
+        raise ValueError("give either a DATASET or --labels/--pred-probs, not both")
+    if classes is not None:
+        raise ValueError("--classes: only valid with --labels/--pred-probs; a DATASET names its own classes")
+    prepare_cache()
+
+
 def prepare_cache() -> None:
     """Check the feature/fold cache (``$FASTCLEAN_CACHE``) is usable before any work."""
     from ..models.cache import check_cache_dir

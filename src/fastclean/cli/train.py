@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from .common import app, console, detector_option, folds_option, handle_errors
+from .common import app, console, detector_option, folds_option, handle_errors, reserve_out
 
 
 def learner_spec(arch: str, epochs: int, freeze_epochs: int, bs: int, lr: Optional[float],
@@ -120,32 +120,22 @@ def train(
         False, "--overwrite", help="Replace --out if it is a fastclean train run (never another folder)."),
 ) -> None:
     """Train with a noise-robust strategy; score on a clean validation set."""
-    from ..atomic import reserve_output_dir
+    from ..train import TrainConfig, run_training
+    from ..train.output import write_training
     from .safety import dataset_inputs, prepare_cache
 
     spec = learner_spec(arch, epochs, freeze_epochs, bs, lr, size, pretrained, eps, device, track)
     check_numbers(epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size, eps=eps,
                   max_train=max_train, folds=folds)
-    with reserve_output_dir(out, overwrite=overwrite, kind="train", inputs=dataset_inputs(dataset, data_dir)):
-        prepare_cache()
-        _train(dataset, out, spec, strategy=strategy, noise=noise, noise_type=noise_type, seed=seed,
-               loss=loss, filter_by=filter_by, threshold=threshold, keep_unconfident=keep_unconfident,
-               folds=folds, max_train=max_train, data_dir=data_dir, track=track, detector=detector,
-               load_kwargs=load_options(label_col, text_col, path_col, split_col), overwrite=overwrite)
-
-
-def _train(dataset, out, spec, *, strategy, noise, noise_type, seed, loss, filter_by, threshold,
-           keep_unconfident, folds, max_train, data_dir, track, detector, load_kwargs, overwrite) -> None:
-    from ..train import TrainConfig, run_training
-    from ..train.output import write_training
-
+    prepare_cache()
     config = TrainConfig(
         dataset=dataset, strategy=strategy, noise_pct=noise, noise_type=noise_type, seed=seed,
         loss=loss, filter_by=filter_by, threshold=threshold, keep_unconfident=keep_unconfident,
         folds=folds, max_train=max_train, data_dir=str(data_dir) if data_dir else None,
-        load_kwargs=load_kwargs, learner=spec,
+        load_kwargs=load_options(label_col, text_col, path_col, split_col), learner=spec,
         detector=detector,
     ).check()
+    reserve_out(out, overwrite=overwrite, kind="train", inputs=dataset_inputs(dataset, data_dir))
     fits = [0]
     with console.status(f"training {strategy} on {dataset}") as status:
         def progress() -> None:
