@@ -551,3 +551,29 @@ def test_the_renormalize_hint_names_the_cli_option(arrays, tmp_path):
     res = _in_process("find", "--labels", str(labels), "--pred-probs", str(scaled), "--out", str(tmp_path / "r"))
     line = _one_line_exit_2(res, "--renormalize")
     assert "renormalize=True" not in line
+
+
+@pytest.mark.parametrize("command", [["train"], ["bench", "--noise", "10"]])
+def test_train_and_bench_apply_the_same_out_guard(tmp_path, command):
+    data = tmp_path / "data"
+    data.mkdir()
+    csv = data / "d.csv"
+    csv.write_text("text,label\n" + "".join(f"t{i},{i % 2}\n" for i in range(20)))
+    before = _snapshot(data)
+    res = _in_process(command[0], str(csv), *command[1:], "--out", str(data), "--overwrite")
+    _one_line_exit_2(res, "contains the input")
+    res = _in_process(command[0], str(csv), *command[1:], "--out", str(csv), "--overwrite")
+    _one_line_exit_2(res, "is the input")
+    assert _snapshot(data) == before and _leftovers(tmp_path) == []
+
+
+def test_fastclean_data_does_not_break_train_and_bench_on_a_path_dataset(tmp_path, monkeypatch):
+    from fastclean.cli.safety import data_dir_for
+
+    csv = tmp_path / "d.csv"
+    csv.write_text("text,label\na,0\n")
+    monkeypatch.setenv("FASTCLEAN_DATA", str(tmp_path / "builtins"))
+    # typer fills --data-dir of train/bench from $FASTCLEAN_DATA; a path dataset must not fail on it
+    assert data_dir_for(str(csv), tmp_path / "builtins") is None
+    assert data_dir_for("digits", tmp_path / "builtins") == tmp_path / "builtins"
+    assert data_dir_for(str(csv), tmp_path / "given") == tmp_path / "given"  # given explicitly: kept

@@ -92,6 +92,9 @@ def bench(
     from ..train.bench import BenchConfig, run_bench
 
     split = lambda text: [part.strip() for part in text.split(",") if part.strip()]  # noqa: E731
+    from .safety import data_dir_for
+
+    data_dir = data_dir_for(dataset, data_dir)
     levels = noise_levels(noise, ctx.args, ctx)
     spec = learner_spec(arch, epochs, freeze_epochs, bs, lr, size, pretrained, eps, device, "none")
     check_numbers(epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size, eps=eps,

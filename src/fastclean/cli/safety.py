@@ -97,3 +97,13 @@ def probe_writable(what: str, folder: Path, shown: Path) -> None:
             pass
     except OSError as exc:
         raise PermissionError(f"{what}: cannot write {shown}: {exc.strerror or exc}") from None
+
+
+def data_dir_for(dataset: str, data_dir: Optional[Path]) -> Optional[Path]:
+    """``--data-dir`` as the loaders need it: ``$FASTCLEAN_DATA`` (which fills ``--data-dir`` of
+    train and bench) is for built-in datasets and is dropped when DATASET is a path, instead of
+    making every path dataset fail while the variable is set."""
+    env = os.environ.get("FASTCLEAN_DATA")
+    if data_dir is not None and env and str(data_dir) == env and Path(dataset).expanduser().exists():
+        return None
+    return data_dir

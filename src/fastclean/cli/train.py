@@ -122,8 +122,9 @@ def train(
     """Train with a noise-robust strategy; score on a clean validation set."""
     from ..train import TrainConfig, run_training
     from ..train.output import write_training
-    from .safety import dataset_inputs, prepare_cache
+    from .safety import data_dir_for, dataset_inputs, prepare_cache
 
+    data_dir = data_dir_for(dataset, data_dir)
     spec = learner_spec(arch, epochs, freeze_epochs, bs, lr, size, pretrained, eps, device, track)
     check_numbers(epochs=epochs, freeze_epochs=freeze_epochs, bs=bs, lr=lr, size=size, eps=eps,
                   max_train=max_train, folds=folds)
