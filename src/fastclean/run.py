@@ -494,6 +494,8 @@ def find_in_dataset(
         "n_classes": full.n_classes,
         "skipped": list(full.skipped),
         "link_roots": link_roots(result.paths, full.root),
+        "load": _load_record(dataset, data_dir, label_col=label_col, text_col=text_col,
+                             path_col=path_col, split_col=split_col),
     }
     result.settings.update(
         {
@@ -508,3 +510,17 @@ def find_in_dataset(
         }
     )
     return result
+
+
+def _load_record(dataset, data_dir, **columns) -> dict[str, Any]:
+    """How the dataset was loaded, so that ``fastclean apply`` can find its files again."""
+    from .data import BUILTIN_DATASETS
+    from .data.sources import resolve_data_dir
+
+    builtin = str(dataset) in BUILTIN_DATASETS and not isinstance(dataset, os.PathLike)
+    record: dict[str, Any] = {
+        "source": str(dataset) if builtin else str(Path(dataset).resolve()),
+        "data_dir": str(resolve_data_dir(data_dir)[0].resolve()) if builtin else None,
+    }
+    record.update({k: v for k, v in columns.items() if v is not None})
+    return record
