@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Imported for their side effect of registering a command on ``app``; each module keeps its
 # heavy imports (torch, fastai, streamlit) inside the command function.
-from . import bench, find, report, review, train  # noqa: F401
+from . import apply, bench, find, report, rescore, review, train  # noqa: F401
 from .common import app, run_app
 
 

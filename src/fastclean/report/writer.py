@@ -68,6 +68,9 @@ def build_report(run_dir: str | os.PathLike, *, top_k: int = DEFAULT_TOP_K) -> s
 
         run = read_run(path)
         sections += run_sections(run, top_k=top_k)
+        from .rescore_section import rescore_section
+
+        sections += [s for s in [rescore_section(path)] if s is not None]
         title = title_of(run)
         subtitles.append(subtitle_of(run))
     subtitles.append(f"written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
