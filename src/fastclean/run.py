@@ -64,6 +64,7 @@ class FindResult:
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    model: Any = None  # fitted text model, saved as model/model.joblib for the Predict page
 
 
 def summarize(result: FindResult) -> dict[str, Any]:
@@ -175,6 +176,10 @@ def write_run(result: FindResult, out: str | os.PathLike, *, overwrite: bool = F
         (tmp / "dataset.json").write_text(json.dumps(result.dataset, indent=2, default=_json_default))
         if result.images is not None:
             np.save(tmp / "images.npy", np.asarray(result.images, dtype=np.uint8))
+        if result.model is not None:
+            from .models.predictor import save_predictor
+
+            save_predictor(result.model, result.classes, tmp)
         _write_report_if_available(tmp)
     return Path(out)
 
@@ -382,6 +387,7 @@ def find_in_dataset(
     skip_bad: bool = False,
     cache_dir: str | os.PathLike | None = None,
     progress: bool = True,
+    save_model: bool = True,
 ) -> FindResult:
     """Run the whole ``find`` pipeline on a dataset: load, inject noise, score out-of-sample, flag.
 
@@ -408,6 +414,9 @@ def find_in_dataset(
         Number of cross-validation folds.
     filter_by, rank_by : str
         See :func:`fastclean.find_label_issues`.
+    save_model : bool
+        For text datasets, keep the model fitted on the searched examples (``result.model``,
+        written as ``model/model.joblib`` for the review app's Predict page).
 
     Returns
     -------
@@ -472,6 +481,18 @@ def find_in_dataset(
         rows = np.arange(len(full))
         method = f"{folds}-fold stratified cross-validation"
     timings["pred_probs"] = time.perf_counter() - t
+    final_model = None
+    if save_model and full.modality == "text":
+        # The Predict page's model: for --split test the one that scored the test split,
+        # otherwise one more fit, on every example searched.
+        t = time.perf_counter()
+        if split != "test":
+            from .models.threads import limited_threads
+
+            with limited_threads():
+                estimator.fit_dataset(full, seed=seed, cache_dir=cache_dir, progress=False)
+        final_model = estimator
+        timings["final_model"] = time.perf_counter() - t
 
     result = find_from_probs(
         target.labels, pred_probs, full.classes, filter_by=filter_by, rank_by=rank_by
@@ -482,6 +503,7 @@ def find_in_dataset(
     result.texts = target.texts
     result.paths = [str(p) for p in target.paths] if target.paths is not None else None
     result.images = target.images
+    result.model = final_model
     if is_noisy_full is not None:
         result.is_noisy = np.asarray(is_noisy_full)[rows]
     if true_labels_full is not None:

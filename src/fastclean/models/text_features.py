@@ -56,6 +56,10 @@ class MiniLMExtractor(FeatureExtractor):
     def __init__(self) -> None:
         self._loaded = None
 
+    def __getstate__(self) -> dict:
+        # The encoder comes from its package when needed; never pickle its weights.
+        return {**self.__dict__, "_loaded": None}
+
     def _load(self):
         if self._loaded is None:
             # The model is on disk; never let the hub library try the network.

@@ -48,9 +48,16 @@ class CountedTexts:
         self.texts = list(texts)
         self.ngrams = ngrams
         if blocks is None:
-            vectorisers = _count_vectorisers(ngrams)
-            blocks = [v.fit_transform(self.texts).tocsr() for v in vectorisers]
-            vocabularies = [v.vocabulary_ for v in vectorisers]
+            blocks, vocabularies = [], []
+            for v in _count_vectorisers(ngrams):
+                try:
+                    blocks.append(v.fit_transform(self.texts).tocsr())
+                    vocabularies.append(v.vocabulary_)
+                except ValueError:  # no n-gram at all (e.g. one text of punctuation)
+                    import scipy.sparse as sp
+
+                    blocks.append(sp.csr_matrix((len(self.texts), 0), dtype=np.int64))
+                    vocabularies.append({})
         self.blocks = blocks
         self.vocabularies = vocabularies
 
@@ -152,6 +159,15 @@ class TfidfLogReg(Model):
                     names[j] = term
                 self._names.append(names[keep])
         return self._names
+
+    def __getstate__(self) -> dict:
+        # Pickle the kept n-grams by name only: the full count vocabularies (every n-gram of
+        # every text, most seen once) are many times larger and not needed for new texts.
+        state = dict(self.__dict__)
+        if state.get("_vocabularies") is not None:
+            state["_names"] = self._kept_names()
+            state["_vocabularies"] = state["_columns"] = None
+        return state
 
     def predict_proba(self, inputs: CountedTexts | Sequence[str]) -> np.ndarray:
         probs = self.head.predict_proba(self._tfidf(self._counted(inputs)))
