@@ -41,3 +41,26 @@ def test_minilm_matches_sentence_transformers(tmp_path):
     ours = MiniLMExtractor().extract(ds, progress=False)
     theirs = st.SentenceTransformer(minilm_path(), device="cpu").encode(texts, normalize_embeddings=True)
     np.testing.assert_allclose(ours, theirs, atol=2e-5)
+
+
+def test_minilm_layers_hold_the_sentence_embedding_in_their_last_block(tmp_path):
+    from fastclean.train.features import embed_texts
+
+    texts = ["Three new coronavirus deaths reported in Ohio today", "lol", "",
+             "WHO: 12,000 confirmed cases worldwide #COVID19 https://t.co/x"]
+    ds = LabelledDataset("t", "text", ["a", "b"], [0, 1, 0, 1], ["0", "1", "2", "3"],
+                         np.array(["train"] * 4), texts=texts)
+    layers = MiniLMExtractor(layers=(4, 5, 6)).extract(ds, progress=False)
+    assert layers.shape == (4, 3 * 384)
+    sentence = MiniLMExtractor().extract(ds, progress=False)
+    last = layers[:, -384:] / np.linalg.norm(layers[:, -384:], axis=1, keepdims=True)
+    np.testing.assert_allclose(last, sentence, atol=1e-5)
+    # train's MLP features come from the same cache entry as find's default text model.
+    np.testing.assert_allclose(embed_texts(ds, cache_dir=tmp_path).features, sentence, atol=1e-5)
+    assert len(list((tmp_path / "features").iterdir())) == 1
+
+
+def test_minilm_layers_are_checked():
+    with pytest.raises(ValueError, match="layers"):
+        MiniLMExtractor(layers=(7,))
+    assert MiniLMExtractor(layers=(4, 5, 6)).cache_key != MiniLMExtractor().cache_key

@@ -57,6 +57,27 @@ def _minilm_tfidf() -> Model:
                                          TfidfLogReg(C=0.25, ngrams="char")])
 
 
+#: MiniLM hidden states whose mean pools ``minilm-layers-*`` models use (see MiniLMExtractor).
+MINILM_LAYERS = (4, 5, 6)
+
+
+def _minilm_layers() -> Model:
+    from .feature_model import FeatureModel
+    from .heads import LogisticRegressionHead
+    from .text_features import MiniLMExtractor
+
+    return FeatureModel("minilm-layers-logreg", MiniLMExtractor(layers=MINILM_LAYERS),
+                        LogisticRegressionHead(C="cv"))
+
+
+def _minilm_layers_tfidf() -> Model:
+    from .ensemble import MeanEnsemble
+    from .tfidf import TfidfLogReg
+
+    return MeanEnsemble("minilm-layers+tfidf", [_minilm_layers(), TfidfLogReg(C=0.25),
+                                                TfidfLogReg(C=0.25, ngrams="char")])
+
+
 def _logreg() -> Model:
     from sklearn.linear_model import LogisticRegression
 
@@ -74,6 +95,8 @@ MODELS: dict[str, Callable[[], Model]] = {
     "tfidf-logreg": _tfidf,
     "minilm-logreg": _minilm,
     "minilm+tfidf": _minilm_tfidf,
+    "minilm-layers-logreg": _minilm_layers,
+    "minilm-layers+tfidf": _minilm_layers_tfidf,
     "logreg": _logreg,
 }
 MODEL_NAMES = ("auto", *MODELS)

@@ -46,14 +46,32 @@ def texts_of(dataset: LabelledDataset) -> list[str]:
 
 
 class MiniLMExtractor(FeatureExtractor):
-    """384-d L2-normalised sentence embeddings from all-MiniLM-L6-v2 (mean pooling)."""
+    """Sentence features from all-MiniLM-L6-v2, mean-pooled over the real tokens.
+
+    Parameters
+    ----------
+    layers : tuple of int, optional
+        ``None`` (default): the 384-d L2-normalised sentence embedding (the last layer, as
+        sentence-transformers gives it). Otherwise the mean pools of these hidden states
+        (0 = the word embeddings, 6 = the last layer) side by side, unnormalised: ``(4, 5, 6)``
+        gives 1152 features. Intermediate layers keep more of the wording that the last layer,
+        trained for sentence similarity, smooths away; a linear head on them classifies better
+        (``benchmarks/RESULTS.md``, issue 14). Same cost: one forward pass either way.
+    """
 
     name = "minilm"
     version = "2"
     #: With texts sorted by length, 16 was fastest on 2 cores (64: +20 %, 8: +18 %).
     batch_size = 16
 
-    def __init__(self) -> None:
+    def __init__(self, layers: tuple[int, ...] | None = None) -> None:
+        if layers is not None:
+            layers = tuple(int(k) for k in layers)
+            if not layers or min(layers) < 0 or max(layers) > 6:
+                raise ValueError(f"layers: expected hidden-state numbers in 0..6, got {layers!r}")
+            self.name = "minilm-l" + "".join(str(k) for k in layers)
+            self.version = "1"
+        self.layers = layers
         self._loaded = None
 
     def __getstate__(self) -> dict:
@@ -81,16 +99,22 @@ class MiniLMExtractor(FeatureExtractor):
         tokenizer, model = self._load()
         token_ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
         order = np.argsort([len(ids) for ids in token_ids], kind="stable")
-        out = np.zeros((len(texts), model.config.hidden_size), np.float32)
+        width = model.config.hidden_size * (1 if self.layers is None else len(self.layers))
+        out = np.zeros((len(texts), width), np.float32)
         with limited_threads(), torch.inference_mode(), \
                 progress_bar("minilm embeddings", len(texts), progress) as advance:
             for start in range(0, len(texts), self.batch_size):
                 rows = order[start:start + self.batch_size]
                 batch = tokenizer.pad({"input_ids": [token_ids[i] for i in rows]}, return_tensors="pt")
-                hidden = model(input_ids=batch["input_ids"],
-                               attention_mask=batch["attention_mask"]).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                out[rows] = torch.nn.functional.normalize(pooled, dim=1).numpy()
+                result = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                               output_hidden_states=self.layers is not None)
+                mask = batch["attention_mask"].unsqueeze(-1).to(result.last_hidden_state.dtype)
+                count = mask.sum(1).clamp(min=1e-9)
+                if self.layers is None:
+                    pooled = (result.last_hidden_state * mask).sum(1) / count
+                    out[rows] = torch.nn.functional.normalize(pooled, dim=1).numpy()
+                else:
+                    out[rows] = torch.cat([(result.hidden_states[k] * mask).sum(1) / count
+                                           for k in self.layers], dim=1).numpy()
                 advance(len(rows))
         return out

@@ -20,15 +20,24 @@ def embed_texts(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = No
                 progress: bool = False) -> LabelledDataset:
     """Return ``ds`` with ``features`` set to L2-normalised MiniLM embeddings of its texts.
 
+    The embeddings are the last block of the features that ``find``'s default text model
+    uses (:data:`fastclean.models.registry.MINILM_LAYERS`), normalised: the same vectors as
+    ``MiniLMExtractor()`` gives, from the same cache entry, so ``train`` and its detector
+    embed each text once.
+
     Raises
     ------
     ValueError
         If ``ds`` has no texts.
     """
     from ..models.features import cached_features
+    from ..models.registry import MINILM_LAYERS
     from ..models.text_features import MiniLMExtractor
 
     if ds.texts is None:
         raise ValueError(f"dataset {ds.name!r}: no texts to embed")
-    features = cached_features(MiniLMExtractor(), ds, cache_dir=cache_dir, progress=progress)
-    return replace(ds, features=np.asarray(features, dtype=np.float32))
+    layers = cached_features(MiniLMExtractor(layers=MINILM_LAYERS), ds, cache_dir=cache_dir,
+                             progress=progress)
+    last = np.asarray(layers[:, -(layers.shape[1] // len(MINILM_LAYERS)):], dtype=np.float32)
+    features = last / np.maximum(np.linalg.norm(last, axis=1, keepdims=True), 1e-12)
+    return replace(ds, features=features.astype(np.float32))
