@@ -6,7 +6,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from fastclean.data.dataset import LabelledDataset
-from fastclean.models import MODEL_NAMES, auto_model_name, get_model
+from fastclean.models import AUTO_TEXT_MODEL, MODEL_NAMES, auto_model_name, get_model
 from fastclean.models.sklearn_model import SklearnModel
 
 
@@ -18,7 +18,7 @@ def _photos(tmp_path):
 def test_auto_chooses_by_modality(digits600, tweets300, tmp_path):
     assert auto_model_name(digits600) == "cnn"
     assert auto_model_name(_photos(tmp_path)) == "efficientnet-lite0"
-    assert auto_model_name(tweets300) in ("minilm-logreg", "minilm+tfidf")
+    assert auto_model_name(tweets300) == AUTO_TEXT_MODEL == "minilm-layers+tfidf"
     feats = LabelledDataset("f", "array", ["a", "b"], [0, 1], ["0", "1"], np.array(["train"] * 2),
                             features=np.zeros((2, 3)))
     assert auto_model_name(feats) == "logreg"

@@ -4,7 +4,7 @@ For each noise level (plus a 0 %-noise reference trained on the clean labels):
 
 - training without CL: ``baseline`` (cross-entropy) and ``label-smoothing``;
 - detection: K-fold out-of-sample ``pred_probs`` of the noisy training labels, by default once
-  per level from the ``find`` model (``detector="auto"``: ``cnn`` for MNIST, ``minilm+tfidf``
+  per level from the ``find`` model (``detector="auto"``: ``cnn`` for MNIST, ``minilm-layers+tfidf``
   for tweets; fold-cached and shared with ``fastclean find``), or with ``detector="learners"``
   for each loss in {ce, ls} from fastai learners trained with that loss (the reference
   experiments); for each ``filter_by`` in {prune_by_noise_rate, both}, the flagged examples
