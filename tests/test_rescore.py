@@ -70,6 +70,7 @@ def test_scores_and_ranks_follow_the_corrected_labels(reviewed, tmp_path):
         assert row["f1_original"] == pytest.approx(macro_f1(given, pred, 2))
         assert row["f1_INFORMATIVE_corrected"] == pytest.approx(class_f1(corrected[kept], pred[kept], 0))
         assert row["n_corrected"] == kept.sum()
+    assert (frame["n_relabelled"] == 10).all() and (frame["n_dropped"] == 2).all()
     assert frame.loc["agrees", "accuracy_original"] == 1.0
     assert frame.loc["agrees", "rank_original"] < frame.loc["fixes", "rank_original"]
     assert frame.loc["fixes", "rank_corrected"] < frame.loc["agrees", "rank_corrected"]
@@ -102,7 +103,7 @@ def test_cli_writes_rescore_csv_and_a_report_section(reviewed, tmp_path):
     own = table[table["model"].str.startswith("run")]["accuracy_original"].iloc[0]
     assert fitted == pytest.approx(own)
     html = (run_dir / "report.html").read_text()
-    assert 'id="rescore"' in html and "mine" in html
+    assert 'id="rescore"' in html and "mine" in html and "10 relabelled, 2 dropped" in html
     assert "Models on the original" in res.output
 
 

@@ -33,7 +33,7 @@ RESCORE_NAME = "rescore.csv"
 RESCORE_COLUMNS = [
     "model", "n_original", "accuracy_original", "f1_original", "rank_original",
     "n_corrected", "accuracy_corrected", "f1_corrected", "rank_corrected",
-    "accuracy_change", "rank_change",
+    "accuracy_change", "rank_change", "n_relabelled", "n_dropped",
 ]
 
 
@@ -218,6 +218,8 @@ def rescore(
     frame["rank_corrected"] = frame["accuracy_corrected"].rank(ascending=False, method="min").astype(int)
     frame["accuracy_change"] = frame["accuracy_corrected"] - frame["accuracy_original"]
     frame["rank_change"] = frame["rank_original"] - frame["rank_corrected"]
+    frame["n_relabelled"] = int(np.sum(kept & (corrected != given)))
+    frame["n_dropped"] = int(np.sum(~kept))
     extra = [c for c in frame.columns if c not in RESCORE_COLUMNS]
     return frame[RESCORE_COLUMNS + extra]
 

@@ -32,9 +32,13 @@ def rescore_section(run_dir: Path) -> tuple[str, str, str] | None:
                      float(r["f1_original"]), float(r["f1_corrected"])] + [float(r[c]) for c in f1_cols])
     n0, n1 = int(frame["n_original"].iloc[0]), int(frame["n_corrected"].iloc[0])
     moved = int((frame["rank_change"] != 0).sum())
+    changed = ""
+    if {"n_relabelled", "n_dropped"} <= set(frame.columns):
+        changed = (f" ({int(frame['n_relabelled'].iloc[0]):,} relabelled, "
+                   f"{int(frame['n_dropped'].iloc[0]):,} dropped)")
     intro = (
         f"<p>Each model scored on the {n0:,} given labels and on the {n1:,} labels left after the "
-        f"review (relabelled examples take their new label, dropped ones are left out). "
+        f"review{changed}: relabelled examples take their new label, dropped ones are left out. "
         f"{moved} of {len(frame)} models change rank. Written by <code>fastclean rescore</code>; "
         f"the table is <code>{esc(RESCORE_FILE)}</code>.</p>"
     )
