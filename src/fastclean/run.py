@@ -486,12 +486,11 @@ def find_in_dataset(
         # The Predict page's model: for --split test the one that scored the test split,
         # otherwise one more fit, on every example searched.
         t = time.perf_counter()
-        if split != "test":
-            from .models.threads import limited_threads
-
-            with limited_threads():
-                estimator.fit_dataset(full, seed=seed, cache_dir=cache_dir, progress=False)
         final_model = estimator
+        if split != "test":
+            from .models.predictor import fit_final_model
+
+            final_model = fit_final_model(estimator, full, seed=seed, folds=folds, cache_dir=cache_dir)
         timings["final_model"] = time.perf_counter() - t
 
     result = find_from_probs(

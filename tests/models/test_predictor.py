@@ -45,6 +45,14 @@ def test_cross_validated_run_saves_a_model_fitted_on_every_example(data, tmp_pat
     np.testing.assert_allclose(got, reference.predict_proba(texts), atol=1e-9)
     assert got.shape == (3, 2) and np.allclose(got.sum(1), 1)
     assert "final_model" in read_run(run_dir).summary["timings"]
+    # A rerun finds the fitted model in the fold cache and saves the same predictions.
+    again = find_in_dataset("covid-tweets", data_dir=data, split="train", model="tfidf-logreg",
+                            folds=3, seed=3, progress=False)
+    import os
+    from pathlib import Path
+
+    assert list(Path(os.environ["FASTCLEAN_CACHE"]).glob("folds/*/final-model.joblib"))
+    np.testing.assert_allclose(again.model.predict_proba(texts), got, atol=1e-12)
 
 
 def test_pickled_tfidf_model_keeps_only_the_kept_ngrams(data):
