@@ -92,8 +92,7 @@ def test_cli_writes_rescore_csv_and_a_report_section(reviewed, tmp_path):
     run_dir, _ = reviewed
     run = read_run(run_dir)
     user = _predictions_csv(tmp_path / "mine.csv", run, np.zeros(len(run.labels), int))
-    res = invoke("rescore", str(run_dir), "--models", "run", "--models", "tfidf-logreg",
-                 "--models", str(user))
+    res = invoke("rescore", str(run_dir), "--models", "run", "tfidf-logreg", str(user))
     assert res.exit_code == 0, res.output
     table = pd.read_csv(run_dir / "rescore.csv")
     assert len(table) == 3 and "mine" in set(table["model"])
@@ -123,7 +122,7 @@ def test_decisions_csv_replaces_the_store(reviewed, tmp_path):
                                           ("missing.csv", "missing.csv")])
 def test_bad_model_exits_2_with_one_line(reviewed, spec, needle):
     run_dir, _ = reviewed
-    res = invoke("rescore", str(run_dir), "--models", spec)
+    res = invoke("rescore", str(run_dir), "--models", "run", spec)
     assert res.exit_code == 2 and needle in res.output and "Traceback" not in res.output
     assert not (run_dir / "rescore.csv").exists()
 

@@ -11,14 +11,15 @@ from rich.table import Table
 from .common import app, console, handle_errors
 
 
-@app.command()
+@app.command(context_settings={"allow_extra_args": True})
 @handle_errors
 def rescore(
+    ctx: typer.Context,
     run_dir: Path = typer.Argument(..., help="A reviewed run directory (e.g. find --split test)."),
     models: List[str] = typer.Option(
-        ["run"], "--models", help="Models to score, repeatable: run (the run's own predictions), "
-        "a model name (tfidf-logreg, minilm-logreg, auto, …: fitted on the other splits), another "
-        "run directory, or a CSV with id and prediction columns."),
+        ["run"], "--models", help="Models to score (--models run tfidf-logreg mine.csv): run (the "
+        "run's own predictions), a model name (tfidf-logreg, minilm-logreg, auto, …: fitted on the "
+        "other splits), another run directory, or a CSV with id and prediction columns."),
     decisions: Optional[Path] = typer.Option(
         None, "--decisions", help="An exported decisions CSV; default: the run's review.sqlite."),
     seed: int = typer.Option(0, "--seed", help="Seed of the models fitted here."),
@@ -28,8 +29,11 @@ def rescore(
     from ..rescore import rescore as rescore_run
     from ..rescore import write_rescore
 
+    if ctx.args and any(a.startswith("-") for a in ctx.args):
+        raise ValueError(f"unexpected option {next(a for a in ctx.args if a.startswith('-'))}")
+    names = [m.strip() for text in list(models) + list(ctx.args) for m in str(text).split(",") if m.strip()]
     with console.status("scoring models…"):
-        frame = rescore_run(run_dir, models, decisions=decisions, seed=seed, data_dir=data_dir)
+        frame = rescore_run(run_dir, names, decisions=decisions, seed=seed, data_dir=data_dir)
         out = write_rescore(run_dir, frame)
     n0, n1 = int(frame["n_original"].iloc[0]), int(frame["n_corrected"].iloc[0])
     table = Table(title=f"Models on the original ({n0}) and corrected ({n1}) labels")
