@@ -205,7 +205,8 @@ def rescore(
             "accuracy_original": float(np.mean(predicted == given)),
             "f1_original": macro_f1(given, predicted, k),
             "n_corrected": int(kept.sum()),
-            "accuracy_corrected": float(np.mean(predicted[kept] == corrected[kept])) if kept.any() else float("nan"),
+            "accuracy_corrected": (float(np.mean(predicted[kept] == corrected[kept]))
+                                   if kept.any() else float("nan")),
             "f1_corrected": macro_f1(corrected[kept], predicted[kept], k),
         }
         if k == 2:

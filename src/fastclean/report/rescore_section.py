@@ -26,7 +26,7 @@ def rescore_section(run_dir: Path) -> tuple[str, str, str] | None:
     rows = []
     for _, r in frame.sort_values("rank_corrected", kind="stable").iterrows():
         moved = int(r["rank_change"])
-        arrow = f"{r['rank_corrected']} ({'+' if moved > 0 else ''}{moved})" if moved else str(r["rank_corrected"])
+        arrow = str(r["rank_corrected"]) + (f" ({moved:+d})" if moved else "")
         rows.append([str(r["model"]), float(r["accuracy_original"]), float(r["accuracy_corrected"]),
                      f"{100 * float(r['accuracy_change']):+.2f} pts", str(r["rank_original"]), arrow,
                      float(r["f1_original"]), float(r["f1_corrected"])] + [float(r[c]) for c in f1_cols])
