@@ -70,7 +70,7 @@ def test_tweets_are_written_as_tsv_with_only_the_decided_lines_changed(reviewed,
     out = tmp_path / "corrected"
     result = apply_decisions(run_dir, out)
     assert digest(data) == before  # originals untouched
-    assert sorted(p.name for p in out.iterdir()) == ["changes.csv", "test.tsv"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["changes.csv", "test.tsv"]
     original = (data / "covid_tweets" / "test.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
     written = (out / "test.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
     assert len(written) == len(original) - 1  # one tweet dropped

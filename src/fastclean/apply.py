@@ -209,21 +209,10 @@ def input_paths(run: Run, data_dir: str | os.PathLike | None = None) -> list[Pat
     return paths
 
 
-def check_out_outside(out: str | os.PathLike, inputs: list[Path]) -> None:
-    """Refuse an ``out`` that is, or lies inside, one of ``inputs`` (links resolved).
-
-    Raises
-    ------
-    ValueError
-        Naming the input ``out`` would write into.
-    """
-    target = Path(out).expanduser().resolve()
-    for item in inputs:
-        src = Path(item).expanduser().resolve()
-        folder = src if src.is_dir() else None
-        if target == src or (folder is not None and folder in target.parents):
-            raise ValueError(f"out: {out} lies inside the input {item}; choose a folder outside "
-                             "the run and the data")
+def apply_inputs(run_dir: str | os.PathLike, decisions: str | os.PathLike | None = None,
+                 data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Everything ``apply`` reads (run, data, decisions file): ``--out`` may not lie inside them."""
+    return input_paths(read_run(run_dir), data_dir) + ([Path(decisions)] if decisions else [])
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,12 +395,12 @@ def apply_decisions(
     >>> apply_decisions("runs/tweets", "runs/tweets-corrected")  # doctest: +SKIP
     """
     run = read_run(run_dir)
-    check_out_outside(out, input_paths(run, data_dir) + ([Path(decisions)] if decisions else []))
-    check_output_dir(out, overwrite=overwrite)
+    check_output_dir(out, overwrite=overwrite, kind="apply",
+                     inputs=input_paths(run, data_dir) + ([Path(decisions)] if decisions else []))
     frame = decided_labels(run, decisions)
     name = run.dataset.get("name")
     source = _source(run).get("source")
-    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+    with atomic_output_dir(out, overwrite=overwrite, kind="apply") as tmp:
         if name == "covid-tweets":
             files = _write_tweets(frame, run, tmp, data_dir)
         elif source and Path(source).suffix.lower() in (".csv", ".tsv"):

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import app, console, handle_errors
+from .common import app, console, handle_errors, reserve_out
 
 
 @app.command("apply")
@@ -24,8 +24,9 @@ def apply_command(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace --out if it exists."),
 ) -> None:
     """Write the labels with accepted / relabelled / dropped decisions applied, in the data's own format."""
-    from ..apply import apply_decisions
+    from ..apply import apply_decisions, apply_inputs
 
+    reserve_out(out, overwrite=overwrite, kind="apply", inputs=apply_inputs(run_dir, decisions, data_dir))
     result = apply_decisions(run_dir, out, decisions=decisions, data_dir=data_dir, overwrite=overwrite)
     c = result.counts
     console.print(
