@@ -70,7 +70,7 @@ def summarize(result: FindResult) -> dict[str, Any]:
     """Compute ``summary.json``'s content: counts, noise estimates, health and scores."""
     labels, pred_probs = result.labels, result.pred_probs
     n = len(labels)
-    health = core.health_summary(labels, pred_probs, class_names=result.classes)
+    health = core.label_health_summary(labels, pred_probs, class_names=result.classes)
     summary: dict[str, Any] = {
         "n_examples": int(n),
         "n_classes": len(result.classes),

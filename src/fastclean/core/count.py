@@ -404,9 +404,12 @@ def estimate_py_and_noise_matrices_from_probabilities(
     return py, nm, inv, cj
 
 
-def estimate_noise_matrices(labels, pred_probs, *, thresholds=None,
-                            converge_latent_estimates: bool = True):
+def estimate_noise_matrices_from_pred_probs(labels, pred_probs, *, thresholds=None,
+                                            converge_latent_estimates: bool = True):
     """Estimate the noise matrix and inverse noise matrix from out-of-sample pred_probs.
+
+    (cleanlab's ``estimate_noise_matrices`` takes features and a classifier and
+    cross-validates; that one is :func:`fastclean.compat.count.estimate_noise_matrices`.)
 
     Parameters
     ----------
