@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import _check_sample_weight, _num_samples, check_is_fitted, column_or_1d
 
 from . import core
 
@@ -34,7 +34,12 @@ def _subset(X, mask: np.ndarray):
         return X.iloc[np.flatnonzero(mask)]
     if isinstance(X, list):
         return [x for x, keep in zip(X, mask) if keep]
-    return X[mask]
+    if hasattr(X, "tocsr") and getattr(X, "format", "csr") not in ("csr", "csc", "lil", "dok"):
+        X = X.tocsr()  # sparse formats without row indexing (dia, coo, bsr)
+    try:
+        return X[mask]
+    except (TypeError, IndexError):
+        return np.asarray(X)[mask]
 
 
 def _index_dtype(n_classes: int):
@@ -273,6 +278,10 @@ class CleanLearning(ClassifierMixin, BaseEstimator):
         if labels is not None and y is not None:
             raise ValueError("Give either y or labels, not both")
         y = self._labels(y if y is not None else labels)
+        if _num_samples(X) == 0:
+            raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, y)
         base = self._base_clf()
         self.classes_ = np.unique(y)
         if label_issues is None:
@@ -360,8 +369,7 @@ class CleanLearning(ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        clf = self.clf
-        if clf is not None and hasattr(clf, "__sklearn_tags__"):
-            inner = clf.__sklearn_tags__()
-            tags.input_tags = inner.input_tags
+        clf = self._base_clf() if self.clf is None else self.clf
+        if hasattr(clf, "__sklearn_tags__"):
+            tags.input_tags = clf.__sklearn_tags__().input_tags
         return tags

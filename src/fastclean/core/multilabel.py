@@ -130,6 +130,8 @@ def validate_multilabel_inputs(labels, pred_probs, *, allow_empty_labels: bool =
         raise ValueError(f"pred_probs must be 2-D (N examples x K classes), got shape {probs.shape}")
     if probs.dtype not in (np.float32, np.float64):
         probs = probs.astype(np.float64)
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        raise TypeError("labels must be a list of lists of class indices when multi_label=True")
     if len(labels) != probs.shape[0]:
         raise ValueError(f"labels and pred_probs must have the same length, got {len(labels)} "
                          f"labels and {probs.shape[0]} rows of pred_probs")
@@ -296,6 +298,13 @@ def issues_per_class(bp: BinaryProblems, *, filter_by: str = "prune_by_noise_rat
     if filter_by == "confident_learning":
         issues = counts.off_diagonal.copy()
     elif filter_by == "predicted_neq_given":
+        if (bp.counts[:, 1] == 0).any():
+            # The reference validates each class's binary labels here without allowing a
+            # single class, so a class that no example has is an error for this filter.
+            c = int(np.flatnonzero(bp.counts[:, 1] == 0)[0])
+            raise ValueError(f"class {c} is given to no example: filter_by='predicted_neq_given' "
+                             "needs labels that contain at least 2 classes in every class's "
+                             "one-vs-rest problem")
         issues = (bp.p > bp.q) != bp.y
     else:
         remove = None
@@ -473,6 +482,10 @@ def multilabel_quality_scores(bp: BinaryProblems, *, method: str = "self_confide
                               adjust_pred_probs: bool = False,
                               aggregator_kwargs: dict | None = None) -> np.ndarray:
     """Overall label quality of each example's label set (lower = more likely wrong)."""
+    if bp.n_classes < 2 or bp.y.all() or not bp.y.any():
+        # As the reference's scorer: the label matrix must hold both 0s and 1s.
+        raise ValueError("labels must be in multi-label format: at least 2 classes, and some "
+                         "class given and some class missing somewhere")
     per_class = class_label_quality_scores(bp, method=method, adjust_pred_probs=adjust_pred_probs)
     return aggregate_scores(per_class, aggregator_kwargs)
 
