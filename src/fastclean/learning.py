@@ -103,6 +103,18 @@ def cross_validated_pred_probs(X, labels, clf, *, cv_n_folds: int = 5, seed=None
     return out
 
 
+def expected_failed_checks(estimator) -> dict:
+    """scikit-learn estimator checks that cannot hold for CleanLearning, with the reason.
+
+    For ``sklearn.utils.estimator_checks.parametrize_with_checks(...,
+    expected_failed_checks=expected_failed_checks)``.
+    """
+    reason = ("CleanLearning cross-validates to find label issues: repeating an example "
+              "changes the folds (and so the issues found), which sample weights do not")
+    return {"check_sample_weight_equivalence_on_dense_data": reason,
+            "check_sample_weight_equivalence_on_sparse_data": reason}
+
+
 class CleanLearning(ClassifierMixin, BaseEstimator):
     """Train any classifier on the examples whose labels confident learning trusts.
 
