@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import core
+from ..core.filter import _reduce_prune_counts, prune_counts
 from ..core.multilabel import BinaryProblems, validate_multilabel_inputs
 from ._inputs import labels_array, pred_probs_array, require_list
 
@@ -33,6 +36,9 @@ def find_label_issues(labels, pred_probs, *, return_indices_ranked_by=None, rank
     pred_probs = pred_probs_array(pred_probs)
     if multi_label:
         labels = require_list(labels)
+        warnings.warn("filter.find_label_issues(..., multi_label=True) is deprecated in cleanlab; "
+                      "use multilabel_classification.filter.find_label_issues()",
+                      DeprecationWarning, stacklevel=2)
     else:
         labels = labels_array(labels)
         check_two_classes(labels)
@@ -78,3 +84,13 @@ def find_label_issues_using_argmax_confusion_matrix(labels, pred_probs, *, calib
     if calibrate:
         joint = core.calibrate_confident_joint(joint, labels)
     return find_label_issues(labels, probs, confident_joint=joint, filter_by=filter_by)
+
+
+def _keep_at_least_n_per_class(prune_count_matrix, n, *, frac_noise=1.0) -> np.ndarray:
+    """Prune counts (transposed confident joint) leaving at least ``n`` examples per class."""
+    return prune_counts(np.asarray(prune_count_matrix).T, n, frac_noise)
+
+
+__all__ = ["find_label_issues", "find_predicted_neq_given",
+           "find_label_issues_using_argmax_confusion_matrix", "_reduce_prune_counts",
+           "_keep_at_least_n_per_class"]

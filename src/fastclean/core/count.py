@@ -367,7 +367,7 @@ def estimate_latent(confident_joint, labels, *, py_method: str = "cnt",
     """
     cj = _check_square(confident_joint)
     if py_method not in PY_METHODS:
-        raise ValueError(f"py_method must be one of {PY_METHODS}, got {py_method!r}")
+        raise ValueError(f"py_method should be one of {PY_METHODS}, got {py_method!r}")
     labels = validate_labels(labels, n_classes=len(cj))
     label_counts = np.bincount(labels, minlength=len(cj))
     ps = label_counts / float(len(labels))
@@ -465,7 +465,8 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None,
     """
     if estimation_method not in ESTIMATION_METHODS:
         raise ValueError(
-            f"estimation_method must be one of {ESTIMATION_METHODS}, got {estimation_method!r}")
+            f"{estimation_method!r} is not a valid estimation method: estimation_method must be "
+            f"one of {ESTIMATION_METHODS}")
     labels, pred_probs = validate_inputs(labels, pred_probs, chunk_size=chunk_size)
     k = pred_probs.shape[1]
     groups = ClassGroups.from_labels(labels, k)
@@ -478,7 +479,8 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None,
                                          chunk_size=chunk_size)
     else:
         if confident_joint is None:
-            raise ValueError("estimation_method='off_diagonal_custom' needs a confident_joint")
+            raise ValueError("estimation_method='off_diagonal_custom': you need to provide "
+                             "pre-calculated confident_joint")
         cj = _check_square(confident_joint)
         if len(cj) != k:
             raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, got {cj.shape}")

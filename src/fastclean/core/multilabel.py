@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._numerics import CLIPPING_LOWER_BOUND, CONFIDENT_THRESHOLDS_LOWER_BOUND, FLOATING_POINT_COMPARISON
-from ._select import smallest_n
+from ._select import smallest_n, top_n_per_cell
 from .count import _calibrate
 from .filter import FILTER_BY, _LOW_SCORE, _PRUNING, _apply_num_to_remove, prune_counts
 from .rank import RANK_METHODS
@@ -199,6 +199,10 @@ class BinaryCounts:
     raw: np.ndarray  # (K, 2, 2) int64, [class, true guess, given] (the reference's layout)
     off_diagonal: np.ndarray | None  # (K, N) bool, when asked for
     any_counted: np.ndarray  # (K,) bool
+    # (K, N) bool: p and 1 - p at or above their class's cut (before resolving rows where
+    # both are); the rows with extreme p, where the pruning selections are looked for.
+    reaches_c: np.ndarray | None = None
+    reaches_not_c: np.ndarray | None = None
 
     def confident_joint(self, c: int) -> np.ndarray:
         """Class c's 2 x 2 confident joint ``[given, true]`` (diagonal floored at 1)."""
@@ -222,6 +226,7 @@ def binary_counts(bp: BinaryProblems, thresholds: list | None = None, *,
     cuts = _cutoffs(thresholds)
     not_c = bp.q >= cuts[:, :1]
     is_c = bp.p >= cuts[:, 1:]
+    reaches_c, reaches_not_c = is_c.copy(), not_c.copy()
     # Confidently "c": only "c" qualifies, or both do and p wins; else confidently "not c".
     both = not_c & is_c
     rows, cols = np.nonzero(both)
@@ -234,7 +239,8 @@ def binary_counts(bp: BinaryProblems, thresholds: list | None = None, *,
     raw[:, 0, 1] = np.count_nonzero(not_c & y, axis=1)
     raw[:, 0, 0] = np.count_nonzero(not_c, axis=1) - raw[:, 0, 1]
     off = ((is_c & ~y) | (not_c & y)) if off_diagonal else None
-    return BinaryCounts(raw=raw, off_diagonal=off, any_counted=raw.reshape(-1, 4).sum(axis=1) > 0)
+    return BinaryCounts(raw=raw, off_diagonal=off, any_counted=raw.reshape(-1, 4).sum(axis=1) > 0,
+                        reaches_c=reaches_c, reaches_not_c=reaches_not_c)
 
 
 def _prediction_matches(bp: BinaryProblems, cls: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -315,7 +321,8 @@ def issues_per_class(bp: BinaryProblems, *, filter_by: str = "prune_by_noise_rat
         if not eligible.all():
             warnings.warn("May not flag all label issues in some classes: too few examples on one "
                           "side (see min_examples_per_class)", stacklevel=3)
-        margin = None
+        need_rate = np.zeros((k, 2), dtype=np.int64)
+        need_class = np.zeros((k, 2), dtype=np.int64)
         for c in range(k):
             if cj_given is not None:
                 cj = cj_given[c]
@@ -324,39 +331,80 @@ def issues_per_class(bp: BinaryProblems, *, filter_by: str = "prune_by_noise_rat
             pcm = prune_counts(cj, min_examples_per_class, frac_noise)
             if remove is not None:
                 pcm = _apply_num_to_remove(pcm, np.array([remove[c], 0]), bp.counts[c])
-            if not eligible[c].any():
-                continue
-            yc = bp.y[c]
-            sides = [np.flatnonzero(~yc), np.flatnonzero(yc)]
-            by_class = by_rate = None
-            if filter_by in ("prune_by_class", "both"):
-                by_class = np.zeros(n, dtype=bool)
-                for g, (score, rows) in enumerate(zip((bp.q[c], bp.p[c]), sides)):
-                    n_issues = int(bp.counts[c, g] - pcm[g, g])
-                    if eligible[c, g] and n_issues >= 1:
-                        by_class[rows[smallest_n(score[rows], n_issues)]] = True
-            if filter_by in ("prune_by_noise_rate", "both"):
-                if margin is None:
-                    margin = bp.p - bp.q  # exactly -(q - p): IEEE rounding is symmetric
-                by_rate = np.zeros(n, dtype=bool)
-                # Rows given "not c" pruned as truly c (largest p - q), and vice versa.
-                for g, sign, rows in ((0, -1, sides[0]), (1, 1, sides[1])):
-                    need = int(pcm[1 - g, g])
-                    if eligible[c, g] and need > 0:
-                        values = margin[c][rows]
-                        if sign < 0:
-                            values = -values
-                        by_rate[rows[smallest_n(values, need)]] = True
-            if filter_by == "prune_by_class":
-                issues[c] = by_class
-            elif filter_by == "prune_by_noise_rate":
-                issues[c] = by_rate
-            else:
-                issues[c] = by_class & by_rate
+            # Rows given "not c" pruned as truly c (largest p - q), and vice versa; by class:
+            # the rows with the lowest probability of their given side.
+            need_rate[c] = [pcm[1, 0], pcm[0, 1]]
+            need_class[c] = [bp.counts[c, 0] - pcm[0, 0], bp.counts[c, 1] - pcm[1, 1]]
+        need_rate = np.where(eligible, np.maximum(need_rate, 0), 0)
+        need_class = np.where(eligible, np.maximum(need_class, 0), 0)
+        if counts is None or counts.reaches_c is None:
+            counts = binary_counts(bp, off_diagonal=False)
+        hint = (counts.reaches_c, counts.reaches_not_c)
+        if filter_by in ("prune_by_noise_rate", "both"):
+            margin = bp.p - bp.q  # exactly -(q - p): IEEE rounding is symmetric
+            issues = _largest_per_side(bp, margin, need_rate, hint)
+            del margin
+        if filter_by in ("prune_by_class", "both"):
+            by_class = _largest_per_side(bp, None, need_class, hint)
+            issues = by_class if filter_by == "prune_by_class" else issues & by_class
     cls, rows = np.nonzero(issues)
     close = _prediction_matches(bp, cls, rows)
     issues[cls[close], rows[close]] = False
     return np.ascontiguousarray(issues.T)
+
+
+def _largest_per_side(bp: BinaryProblems, margin, need: np.ndarray, hint) -> np.ndarray:
+    """Flag, per class and side, the ``need`` rows the reference's argsort puts first.
+
+    Side 0 (rows without c) takes the largest ``margin`` (or, with ``margin=None``, the
+    largest p, i.e. smallest ``1 - p``); side 1 (rows with c) the smallest. The reference
+    argsorts the whole side once per class; here the candidates are the rows whose p is
+    extreme (``hint``: p or 1 - p at its class's confident cut), the n-th value is found
+    among them for all classes at once, and it is exact whenever it is larger than every
+    value outside the candidates and not tied across the cut. The other (class, side) pairs
+    repeat the reference's argsort on their full side.
+    """
+    k, n = bp.p.shape
+    out = np.zeros((k, n), dtype=bool)
+    if not need.any():
+        return out
+    reaches_c, reaches_not_c = hint
+    # Values whose largest are wanted: side 0 margin (or -q), side 1 -margin (or -p).
+    a0, s0 = (margin, 1) if margin is not None else (bp.q, -1)
+    a1, s1 = (margin, -1) if margin is not None else (bp.p, -1)
+    side0 = ~bp.y
+    cand0 = reaches_c & side0 & (need[:, 0] > 0)[:, None]
+    cand1 = reaches_not_c & bp.y & (need[:, 1] > 0)[:, None]
+    c0, r0 = np.nonzero(cand0)
+    c1, r1 = np.nonzero(cand1)
+    values = np.concatenate([s0 * a0[c0, r0], s1 * a1[c1, r1]])
+    cells = np.concatenate([c0 * 2, c1 * 2 + 1])
+    rows = np.concatenate([r0, r1])
+    flat_need = need.reshape(-1)
+    selected, unresolved = top_n_per_cell(cells, values, flat_need)
+    # The n-th largest candidate per cell must beat every value outside the candidates.
+    cut = np.full(2 * k, np.inf)
+    np.minimum.at(cut, cells[selected], values[selected])
+    with np.errstate(invalid="ignore"):
+        outside0 = s0 * (a0.max(axis=1, initial=-np.inf, where=side0 & ~cand0) if s0 > 0
+                         else a0.min(axis=1, initial=np.inf, where=side0 & ~cand0))
+        outside1 = s1 * (a1.max(axis=1, initial=-np.inf, where=bp.y & ~cand1) if s1 > 0
+                         else a1.min(axis=1, initial=np.inf, where=bp.y & ~cand1))
+    outside = np.stack([outside0, outside1], axis=1).reshape(-1)
+    bad = np.zeros(2 * k, dtype=bool)
+    bad[unresolved] = True
+    bad |= (flat_need > 0) & (cut <= outside)
+    keep = selected & ~bad[cells]
+    out[cells[keep] // 2, rows[keep]] = True
+    for cell in np.flatnonzero(bad):
+        c, g = divmod(int(cell), 2)
+        side_rows = np.flatnonzero(bp.y[c] if g else side0[c])
+        values_c = (a1 if g else a0)[c][side_rows]
+        # The reference argsorts the negated wanted values (its -margin, or the score).
+        if (s1 if g else s0) > 0:
+            values_c = -values_c
+        out[c, side_rows[smallest_n(values_c, int(flat_need[cell]))]] = True
+    return out
 
 
 # --------------------------------------------------------------------------- scores
