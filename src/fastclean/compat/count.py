@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .. import core
 from ..core.count import estimate_py_and_noise_matrices_from_probabilities as _from_probabilities
 from ..core.multilabel import (
     compute_multilabel_confident_joint,
-    find_multilabel_issues,
     multilabel_onehot,
     multilabel_thresholds,
 )
@@ -27,19 +24,14 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None,
     With ``multi_label=True``, the number of examples flagged by the ``confident_learning``
     filter over all classes.
     """
-    if confident_joint is not None and estimation_method == "off_diagonal":
-        warnings.warn("The supplied confident_joint is ignored: it is recomputed from labels and "
-                      "pred_probs. Use estimation_method='off_diagonal_custom' to use it.",
-                      stacklevel=2)
     pred_probs = pred_probs_array(pred_probs)
     if multi_label:
-        return int(np.sum(find_multilabel_issues(require_list(labels), pred_probs,
-                                                 filter_by="confident_learning",
-                                                 confident_joint=confident_joint)))
-    labels = labels_array(labels)
-    check_two_classes(labels)
+        labels = require_list(labels)
+    else:
+        labels = labels_array(labels)
+        check_two_classes(labels)
     return core.num_label_issues(labels, pred_probs, confident_joint=confident_joint,
-                                 estimation_method=estimation_method)
+                                 estimation_method=estimation_method, multi_label=multi_label)
 
 
 def _binary_labels_per_class(labels) -> np.ndarray:

@@ -12,6 +12,7 @@ array needs a few MB of temporaries, and memory-mapped input is read sequentiall
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -444,7 +445,7 @@ def _count_off_diagonal_issues(labels, pred_probs, off_diagonal: np.ndarray) -> 
 
 def num_label_issues(labels, pred_probs, *, confident_joint=None,
                      estimation_method: str = "off_diagonal",
-                     chunk_size: int | None = None) -> int:
+                     chunk_size: int | None = None, multi_label: bool = False) -> int:
     """Estimate how many examples are mislabelled.
 
     Parameters
@@ -458,11 +459,24 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None,
         whose top prediction is not their given label; the other two use
         ``N * (1 - trace(joint))``.
     chunk_size : int, optional
+    multi_label : bool, default False
+        ``labels`` are lists of class indices: the number of examples that the
+        ``confident_learning`` filter flags in some class (a given ``(K, 2, 2)``
+        confident_joint is used there).
 
     Returns
     -------
     int
     """
+    if isinstance(confident_joint, np.ndarray) and estimation_method != "off_diagonal_custom":
+        warnings.warn("The supplied confident_joint is ignored: it is recomputed from labels and "
+                      "pred_probs. Use estimation_method='off_diagonal_custom' to use it.",
+                      stacklevel=2)
+    if multi_label:
+        from .multilabel import find_multilabel_issues
+
+        return int(np.sum(find_multilabel_issues(labels, pred_probs, filter_by="confident_learning",
+                                                 confident_joint=confident_joint)))
     if estimation_method not in ESTIMATION_METHODS:
         raise ValueError(
             f"{estimation_method!r} is not a valid estimation method: estimation_method must be "
