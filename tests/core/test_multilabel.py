@@ -174,3 +174,14 @@ def test_probabilities_above_one_and_a_class_given_everywhere_are_rejected_like_
     over = np.array([[0.9, 0.2], [0.8, 1.00001], [0.2, 0.1]])
     with pytest.raises(ValueError):
         find_multilabel_issues([[0], [1], [1]], over)
+
+
+@pytest.mark.parametrize("seed, ties, dtype", [(0, False, np.float32), (1, True, np.float64),
+                                               (2, True, np.float32)])
+@pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "both"])
+def test_large_classes_match_reference(seed, ties, dtype, filter_by):
+    """Classes large enough for the sampled cut, with and without ties straddling it."""
+    labels, probs = make_multilabel(seed, 5000, 4, ties=ties, dtype=dtype, noise=0.05)
+    ref = quiet(cl_filter.find_label_issues, labels, probs, multi_label=True, n_jobs=1,
+                filter_by=filter_by)
+    np.testing.assert_array_equal(find_multilabel_issues(labels, probs, filter_by=filter_by), ref)

@@ -199,10 +199,6 @@ class BinaryCounts:
     raw: np.ndarray  # (K, 2, 2) int64, [class, true guess, given] (the reference's layout)
     off_diagonal: np.ndarray | None  # (K, N) bool, when asked for
     any_counted: np.ndarray  # (K,) bool
-    # (K, N) bool: p and 1 - p at or above their class's cut (before resolving rows where
-    # both are); the rows with extreme p, where the pruning selections are looked for.
-    reaches_c: np.ndarray | None = None
-    reaches_not_c: np.ndarray | None = None
 
     def confident_joint(self, c: int) -> np.ndarray:
         """Class c's 2 x 2 confident joint ``[given, true]`` (diagonal floored at 1)."""
@@ -226,7 +222,6 @@ def binary_counts(bp: BinaryProblems, thresholds: list | None = None, *,
     cuts = _cutoffs(thresholds)
     not_c = bp.q >= cuts[:, :1]
     is_c = bp.p >= cuts[:, 1:]
-    reaches_c, reaches_not_c = is_c.copy(), not_c.copy()
     # Confidently "c": only "c" qualifies, or both do and p wins; else confidently "not c".
     both = not_c & is_c
     rows, cols = np.nonzero(both)
@@ -239,8 +234,7 @@ def binary_counts(bp: BinaryProblems, thresholds: list | None = None, *,
     raw[:, 0, 1] = np.count_nonzero(not_c & y, axis=1)
     raw[:, 0, 0] = np.count_nonzero(not_c, axis=1) - raw[:, 0, 1]
     off = ((is_c & ~y) | (not_c & y)) if off_diagonal else None
-    return BinaryCounts(raw=raw, off_diagonal=off, any_counted=raw.reshape(-1, 4).sum(axis=1) > 0,
-                        reaches_c=reaches_c, reaches_not_c=reaches_not_c)
+    return BinaryCounts(raw=raw, off_diagonal=off, any_counted=raw.reshape(-1, 4).sum(axis=1) > 0)
 
 
 def _prediction_matches(bp: BinaryProblems, cls: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -337,15 +331,12 @@ def issues_per_class(bp: BinaryProblems, *, filter_by: str = "prune_by_noise_rat
             need_class[c] = [bp.counts[c, 0] - pcm[0, 0], bp.counts[c, 1] - pcm[1, 1]]
         need_rate = np.where(eligible, np.maximum(need_rate, 0), 0)
         need_class = np.where(eligible, np.maximum(need_class, 0), 0)
-        if counts is None or counts.reaches_c is None:
-            counts = binary_counts(bp, off_diagonal=False)
-        hint = (counts.reaches_c, counts.reaches_not_c)
         if filter_by in ("prune_by_noise_rate", "both"):
             margin = bp.p - bp.q  # exactly -(q - p): IEEE rounding is symmetric
-            issues = _largest_per_side(bp, margin, need_rate, hint)
+            issues = _largest_per_side(bp, margin, need_rate)
             del margin
         if filter_by in ("prune_by_class", "both"):
-            by_class = _largest_per_side(bp, None, need_class, hint)
+            by_class = _largest_per_side(bp, None, need_class)
             issues = by_class if filter_by == "prune_by_class" else issues & by_class
     cls, rows = np.nonzero(issues)
     close = _prediction_matches(bp, cls, rows)
@@ -353,57 +344,94 @@ def issues_per_class(bp: BinaryProblems, *, filter_by: str = "prune_by_noise_rat
     return np.ascontiguousarray(issues.T)
 
 
-def _largest_per_side(bp: BinaryProblems, margin, need: np.ndarray, hint) -> np.ndarray:
+# Sides up to this size are searched whole; larger ones through a sampled cut.
+_SMALL_SIDE = 2048
+# Rows sampled (of all N) to estimate each side's cut.
+_SAMPLE_ROWS = 4096
+
+
+def _sampled_cuts(values_of, side_masks, need: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per (class, side): a value t such that, with high probability, at least ``need`` of the
+    side's values are >= t (-inf for small sides or when the sample cannot tell)."""
+    k = need.shape[0]
+    n = side_masks[0].shape[1]
+    step = max(1, n // _SAMPLE_ROWS)
+    cuts = np.full((k, 2), -np.inf)
+    for g in (0, 1):
+        todo = np.flatnonzero((need[:, g] > 0) & (counts[:, g] > _SMALL_SIDE))
+        if not len(todo):
+            continue
+        sample = values_of(g, todo, slice(None, None, step))
+        in_side = side_masks[g][todo, ::step]
+        for row, c in enumerate(todo):
+            vals = sample[row][in_side[row]]
+            expected = need[c, g] * len(vals) / counts[c, g]
+            rank = int(np.ceil(expected + 3 * np.sqrt(expected) + 4))
+            if rank <= len(vals):
+                cuts[c, g] = np.partition(vals, len(vals) - rank)[len(vals) - rank]
+    return cuts
+
+
+def _largest_per_side(bp: BinaryProblems, margin, need: np.ndarray) -> np.ndarray:
     """Flag, per class and side, the ``need`` rows the reference's argsort puts first.
 
     Side 0 (rows without c) takes the largest ``margin`` (or, with ``margin=None``, the
-    largest p, i.e. smallest ``1 - p``); side 1 (rows with c) the smallest. The reference
-    argsorts the whole side once per class; here the candidates are the rows whose p is
-    extreme (``hint``: p or 1 - p at its class's confident cut), the n-th value is found
-    among them for all classes at once, and it is exact whenever it is larger than every
-    value outside the candidates and not tied across the cut. The other (class, side) pairs
-    repeat the reference's argsort on their full side.
+    smallest ``1 - p``); side 1 (rows with c) the smallest margin (or smallest p). The
+    reference argsorts the whole side once per class; here the candidates are the side's
+    values at or above a cut estimated from a sample of rows (all of a small side), the
+    ``need`` largest are picked among them for all classes at once, and that is exact
+    whenever enough candidates pass the cut and no tie straddles the n-th value (every value
+    left out is below the cut). The other (class, side) pairs repeat the reference's argsort
+    on their full side.
     """
     k, n = bp.p.shape
     out = np.zeros((k, n), dtype=bool)
     if not need.any():
         return out
-    reaches_c, reaches_not_c = hint
-    # Values whose largest are wanted: side 0 margin (or -q), side 1 -margin (or -p).
-    a0, s0 = (margin, 1) if margin is not None else (bp.q, -1)
-    a1, s1 = (margin, -1) if margin is not None else (bp.p, -1)
-    side0 = ~bp.y
-    cand0 = reaches_c & side0 & (need[:, 0] > 0)[:, None]
-    cand1 = reaches_not_c & bp.y & (need[:, 1] > 0)[:, None]
-    c0, r0 = np.nonzero(cand0)
-    c1, r1 = np.nonzero(cand1)
-    values = np.concatenate([s0 * a0[c0, r0], s1 * a1[c1, r1]])
-    cells = np.concatenate([c0 * 2, c1 * 2 + 1])
-    rows = np.concatenate([r0, r1])
+    # Wanted values: side 0 margin (or -q), side 1 -margin (or -p), as sign * array.
+    arrays = (margin, margin) if margin is not None else (bp.q, bp.p)
+    signs = (1, -1) if margin is not None else (-1, -1)
+    sides = (~bp.y, bp.y)
+
+    def values_of(g, rows, cols):
+        return signs[g] * arrays[g][rows, cols]
+
+    cuts = _sampled_cuts(values_of, sides, need, bp.counts)
+    cells, values, rows = [], [], []
+    for g in (0, 1):
+        active = need[:, g] > 0
+        if not active.any():
+            continue
+        a, sign, t = arrays[g], signs[g], cuts[:, g:g + 1]
+        cand = (a >= t) if sign > 0 else (a <= -t)
+        cand &= sides[g]
+        cand &= active[:, None]
+        c, r = np.nonzero(cand)
+        cells.append(c * 2 + g)
+        values.append(sign * a[c, r])
+        rows.append(r)
+    cells, values, rows = np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
     flat_need = need.reshape(-1)
     selected, unresolved = top_n_per_cell(cells, values, flat_need)
-    # The n-th largest candidate per cell must beat every value outside the candidates.
-    cut = np.full(2 * k, np.inf)
-    np.minimum.at(cut, cells[selected], values[selected])
-    with np.errstate(invalid="ignore"):
-        outside0 = s0 * (a0.max(axis=1, initial=-np.inf, where=side0 & ~cand0) if s0 > 0
-                         else a0.min(axis=1, initial=np.inf, where=side0 & ~cand0))
-        outside1 = s1 * (a1.max(axis=1, initial=-np.inf, where=bp.y & ~cand1) if s1 > 0
-                         else a1.min(axis=1, initial=np.inf, where=bp.y & ~cand1))
-    outside = np.stack([outside0, outside1], axis=1).reshape(-1)
     bad = np.zeros(2 * k, dtype=bool)
     bad[unresolved] = True
-    bad |= (flat_need > 0) & (cut <= outside)
     keep = selected & ~bad[cells]
     out[cells[keep] // 2, rows[keep]] = True
+    # Cells with enough candidates are unresolved only because tied values straddle the
+    # n-th one (in the candidates, hence in the side): the reference's argsort decides.
+    tied = np.bincount(cells, minlength=2 * k) >= flat_need
     for cell in np.flatnonzero(bad):
         c, g = divmod(int(cell), 2)
-        side_rows = np.flatnonzero(bp.y[c] if g else side0[c])
-        values_c = (a1 if g else a0)[c][side_rows]
+        side_rows = np.flatnonzero(sides[g][c])
+        values_c = arrays[g][c][side_rows]
         # The reference argsorts the negated wanted values (its -margin, or the score).
-        if (s1 if g else s0) > 0:
+        if signs[g] > 0:
             values_c = -values_c
-        out[c, side_rows[smallest_n(values_c, int(flat_need[cell]))]] = True
+        n_cell = int(flat_need[cell])
+        if tied[cell]:
+            out[c, side_rows[np.argsort(values_c)[:n_cell]]] = True
+        else:
+            out[c, side_rows[smallest_n(values_c, n_cell)]] = True
     return out
 
 
