@@ -36,10 +36,13 @@ def test_sklearn_estimator_checks(estimator, check):
         check(estimator)
 
 
-@pytest.mark.parametrize("clf", [LogisticRegression(max_iter=500),
-                                 RandomForestClassifier(n_estimators=10, random_state=0),
-                                 GaussianNB()])
-@pytest.mark.parametrize("kwargs", [{}, {"filter_by": "both"}, {"filter_by": "confident_learning"}])
+@pytest.mark.parametrize("clf, kwargs", [
+    (LogisticRegression(max_iter=500), {}),
+    (LogisticRegression(max_iter=500), {"filter_by": "both"}),
+    (LogisticRegression(max_iter=500), {"filter_by": "confident_learning"}),
+    (RandomForestClassifier(n_estimators=10, random_state=0), {}),
+    (GaussianNB(), {"filter_by": "prune_by_class", "min_examples_per_class": 20}),
+])
 def test_same_issues_and_predictions_as_reference(clf, kwargs):
     X, y = noisy_problem(1)
     with warnings.catch_warnings():
