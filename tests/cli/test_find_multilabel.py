@@ -74,3 +74,13 @@ def test_bad_multilabel_input_exits_2_and_writes_nothing(tmp_path):
                     "--pred-probs", str(tmp_path / "p.npy"), "--out", str(out))
     assert result.exit_code == 2 and "--label-col" in result.output
     assert not out.exists()
+
+
+def test_report_and_review_refuse_a_multilabel_run_in_one_line(tmp_path):
+    _inputs(tmp_path)
+    out = tmp_path / "run"
+    assert invoke("find", "--multi-label", "--labels", str(tmp_path / "l.json"), "--pred-probs",
+                  str(tmp_path / "p.npy"), "--out", str(out)).exit_code == 0
+    result = invoke("report", str(out))
+    assert result.exit_code == 2 and "multi-label" in result.output
+    assert "Traceback" not in result.output
