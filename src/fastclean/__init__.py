@@ -1,7 +1,13 @@
 """fastclean: find incorrect labels with confident learning, and train good models despite them.
 
-The confident-learning core is re-exported here (numpy only). Importing ``fastclean`` never
-imports torch or fastai; the layers that need them import them inside their functions.
+The confident-learning core is re-exported here (numpy only), with cleanlab 2.9's names and
+return types: the dataset-health functions return pandas DataFrames (built by
+:mod:`fastclean.compat`, pandas imported on first call) and ``estimate_noise_matrices``
+cross-validates a classifier, as cleanlab's do; fastclean's dict-returning variants keep their
+own names (``label_health_summary``, ``class_label_quality``, ``overlapping_class_pairs``,
+``estimate_noise_matrices_from_pred_probs``). ``fastclean.CleanLearning`` (scikit-learn) is
+imported on first use. Importing ``fastclean`` never imports torch, fastai, scikit-learn or
+pandas; the layers that need them import them inside their functions.
 """
 
 from .core import (
@@ -11,21 +17,37 @@ from .core import (
     empirical_noise_matrix,
     estimate_joint,
     estimate_latent,
-    estimate_noise_matrices,
     find_label_issues,
-    find_overlapping_classes,
     get_confident_thresholds,
     get_label_quality_scores,
-    health_summary,
     num_label_issues,
     order_label_issues,
     overall_label_health_score,
-    rank_classes_by_label_quality,
     validate_inputs,
     validate_labels,
     validate_pred_probs,
 )
 from .core import __all__ as _core_all
+from .core import (  # noqa: F401  (fastclean's own richer variants)
+    class_label_quality,
+    estimate_noise_matrices_from_pred_probs,
+    find_multilabel_issues,
+    label_health_summary,
+    overlapping_class_pairs,
+)
+from .compat.count import estimate_noise_matrices
+from .compat.dataset import find_overlapping_classes, health_summary, rank_classes_by_label_quality
 
 __version__ = "0.1.0"
-__all__ = list(_core_all) + ["__version__"]
+__all__ = list(_core_all) + [
+    "estimate_noise_matrices", "find_overlapping_classes", "health_summary",
+    "rank_classes_by_label_quality", "CleanLearning", "__version__",
+]
+
+
+def __getattr__(name):
+    if name == "CleanLearning":
+        from .learning import CleanLearning
+
+        return CleanLearning
+    raise AttributeError(f"module 'fastclean' has no attribute {name!r}")

@@ -71,7 +71,7 @@ def summarize(result: FindResult) -> dict[str, Any]:
     """Compute ``summary.json``'s content: counts, noise estimates, health and scores."""
     labels, pred_probs = result.labels, result.pred_probs
     n = len(labels)
-    health = core.health_summary(labels, pred_probs, class_names=result.classes)
+    health = core.label_health_summary(labels, pred_probs, class_names=result.classes)
     summary: dict[str, Any] = {
         "n_examples": int(n),
         "n_classes": len(result.classes),
@@ -235,6 +235,10 @@ def read_run(path: str | os.PathLike) -> Run:
     dataset_file = path / "dataset.json"
     images_file = path / "images.npy"
     with _naming_the_file(path) as reading:
+        summary = reading("summary.json", lambda: json.loads((path / "summary.json").read_text()))
+        if summary.get("task") == "multi-label":
+            raise ValueError(f"run: {path} is a multi-label run; the report and the review app "
+                             "do not read multi-label runs yet (its issues are in issues.csv)")
         read = lambda name: reading(name, lambda: pd.read_csv(  # noqa: E731
             path / name, keep_default_na=False, dtype={"id": str}))
         load_json = lambda name: reading(name, lambda: json.loads((path / name).read_text()))  # noqa: E731
@@ -245,7 +249,7 @@ def read_run(path: str | os.PathLike) -> Run:
             pred_probs=reading("pred_probs.npy", lambda: np.load(path / "pred_probs.npy", mmap_mode="r")),
             labels=reading("labels.npy", lambda: np.load(path / "labels.npy")),
             classes=load_json("classes.json"),
-            summary=load_json("summary.json"),
+            summary=summary,
             dataset=load_json("dataset.json") if dataset_file.exists() else {},
             images=reading("images.npy", lambda: np.load(images_file, mmap_mode="r"))
             if images_file.exists() else None,

@@ -13,7 +13,7 @@ from fastclean.core import (
     compute_confident_joint,
     estimate_joint,
     estimate_latent,
-    estimate_noise_matrices,
+    estimate_noise_matrices_from_pred_probs,
     get_confident_thresholds,
     num_label_issues,
 )
@@ -77,7 +77,7 @@ def test_latent_estimates_match_reference(problem, py_method, converge):
 
 def test_noise_matrices_match_reference_estimates_from_probabilities():
     labels, probs = make_problem(2, 600, 5, noise=0.3)
-    nm, inv = estimate_noise_matrices(labels, probs)
+    nm, inv = estimate_noise_matrices_from_pred_probs(labels, probs)
     _, ref_nm, ref_inv, _ = cl.estimate_py_and_noise_matrices_from_probabilities(labels, probs)
     np.testing.assert_array_equal(nm, ref_nm)
     np.testing.assert_array_equal(inv, ref_inv)

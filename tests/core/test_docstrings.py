@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["count", "dataset", "filter", "metrics", "rank", "validation"]
+MODULES = ["count", "dataset", "filter", "metrics", "multilabel", "rank", "validation"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -84,14 +84,24 @@ def find(
         False, "--overwrite", help="Replace --out if it is a fastclean find run (never another folder)."),
     discard_review: bool = typer.Option(
         False, "--discard-review", help="With --overwrite: also replace a run holding review decisions."),
+    multi_label: bool = typer.Option(
+        False, "--multi-label", help="Several classes per example: --labels is .json (list of "
+        "lists), .npy (object array) or .csv (cells joined by --label-sep); with --pred-probs."),
+    label_sep: str = typer.Option("|", "--label-sep", help="Separator of classes in a --multi-label CSV cell."),
 ) -> None:
     """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
     from .. import run as run_module
     from .safety import check_find_args, dataset_inputs, load_array_noted as load_array, renormalize_hint
 
     check_find_args(dataset, labels, pred_probs, classes)
+    if multi_label and dataset is not None:
+        raise ValueError("--multi-label needs --labels and --pred-probs (no DATASET)")
     reserve_out(out, overwrite=overwrite, kind="find", discard_review=discard_review,
                 inputs=dataset_inputs(dataset, data_dir) + [labels, pred_probs, classes])
+    if multi_label:
+        _find_multilabel(labels, pred_probs, classes, out, filter_by.value, rank_by.value,
+                         label_sep, label_col, overwrite, top)
+        return
     started = time.perf_counter()
     if dataset is None:
         if labels is None or pred_probs is None:
@@ -145,6 +155,30 @@ def print_skipped(skipped: list, shown: int = 5) -> None:
     more = f" and {len(skipped) - shown} more" if len(skipped) > shown else ""
     console.print(f"skipped {len(skipped)} unreadable input(s): {first}{more} (all in summary.json)",
                   highlight=False, soft_wrap=True)
+
+
+def _find_multilabel(labels, pred_probs, classes, out, filter_by, rank_by, sep, label_col,
+                     overwrite, top) -> None:
+    """``find --multi-label``: label sets from --labels, probabilities from --pred-probs."""
+    from ..multilabel_run import find_multilabel_run
+    from .safety import load_array_noted as load_array
+
+    summary = find_multilabel_run(
+        labels, load_array(pred_probs, what="pred_probs"), out,
+        class_names=_read_classes(classes) if classes else None, sep=sep, label_col=label_col,
+        filter_by=filter_by, rank_by=rank_by, overwrite=overwrite)
+    console.print(f"{summary['n_issues']} of {summary['n_examples']} examples have a suspicious "
+                  f"label set; written to {out}/issues.csv")
+    if top:
+        import csv
+
+        with (out / "issues.csv").open(newline="") as fh:
+            rows = list(csv.DictReader(fh))[:top]
+        table = Table("rank", "index", "given", "suggested", "label_quality")
+        for row in rows:
+            table.add_row(row["rank"], row["index"], row["given_labels"], row["suggested_labels"],
+                          row["label_quality"])
+        console.print(table)
 
 
 def print_worst(examples, n: int) -> None:

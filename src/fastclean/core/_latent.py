@@ -25,7 +25,7 @@ def compute_py(ps, noise_matrix, inverse_noise_matrix, *, py_method="cnt",
     elif py_method == "marginal_ps":
         py = np.dot(inverse_noise_matrix, ps)
     else:
-        raise ValueError(f"py_method must be one of {PY_METHODS}, got {py_method!r}")
+        raise ValueError(f"py_method should be one of {PY_METHODS}, got {py_method!r}")
     return clip_values(py, low=CLIPPING_LOWER_BOUND, high=1.0, new_sum=1.0)
 
 

@@ -12,6 +12,7 @@ array needs a few MB of temporaries, and memory-mapped input is read sequentiall
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -367,7 +368,7 @@ def estimate_latent(confident_joint, labels, *, py_method: str = "cnt",
     """
     cj = _check_square(confident_joint)
     if py_method not in PY_METHODS:
-        raise ValueError(f"py_method must be one of {PY_METHODS}, got {py_method!r}")
+        raise ValueError(f"py_method should be one of {PY_METHODS}, got {py_method!r}")
     labels = validate_labels(labels, n_classes=len(cj))
     label_counts = np.bincount(labels, minlength=len(cj))
     ps = label_counts / float(len(labels))
@@ -404,9 +405,12 @@ def estimate_py_and_noise_matrices_from_probabilities(
     return py, nm, inv, cj
 
 
-def estimate_noise_matrices(labels, pred_probs, *, thresholds=None,
-                            converge_latent_estimates: bool = True):
+def estimate_noise_matrices_from_pred_probs(labels, pred_probs, *, thresholds=None,
+                                            converge_latent_estimates: bool = True):
     """Estimate the noise matrix and inverse noise matrix from out-of-sample pred_probs.
+
+    (cleanlab's ``estimate_noise_matrices`` takes features and a classifier and
+    cross-validates; that one is :func:`fastclean.compat.count.estimate_noise_matrices`.)
 
     Parameters
     ----------
@@ -441,7 +445,7 @@ def _count_off_diagonal_issues(labels, pred_probs, off_diagonal: np.ndarray) -> 
 
 def num_label_issues(labels, pred_probs, *, confident_joint=None,
                      estimation_method: str = "off_diagonal",
-                     chunk_size: int | None = None) -> int:
+                     chunk_size: int | None = None, multi_label: bool = False) -> int:
     """Estimate how many examples are mislabelled.
 
     Parameters
@@ -455,14 +459,28 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None,
         whose top prediction is not their given label; the other two use
         ``N * (1 - trace(joint))``.
     chunk_size : int, optional
+    multi_label : bool, default False
+        ``labels`` are lists of class indices: the number of examples that the
+        ``confident_learning`` filter flags in some class (a given ``(K, 2, 2)``
+        confident_joint is used there).
 
     Returns
     -------
     int
     """
+    if isinstance(confident_joint, np.ndarray) and estimation_method != "off_diagonal_custom":
+        warnings.warn("The supplied confident_joint is ignored: it is recomputed from labels and "
+                      "pred_probs. Use estimation_method='off_diagonal_custom' to use it.",
+                      stacklevel=2)
+    if multi_label:
+        from .multilabel import find_multilabel_issues
+
+        return int(np.sum(find_multilabel_issues(labels, pred_probs, filter_by="confident_learning",
+                                                 confident_joint=confident_joint)))
     if estimation_method not in ESTIMATION_METHODS:
         raise ValueError(
-            f"estimation_method must be one of {ESTIMATION_METHODS}, got {estimation_method!r}")
+            f"{estimation_method!r} is not a valid estimation method: estimation_method must be "
+            f"one of {ESTIMATION_METHODS}")
     labels, pred_probs = validate_inputs(labels, pred_probs, chunk_size=chunk_size)
     k = pred_probs.shape[1]
     groups = ClassGroups.from_labels(labels, k)
@@ -475,7 +493,8 @@ def num_label_issues(labels, pred_probs, *, confident_joint=None,
                                          chunk_size=chunk_size)
     else:
         if confident_joint is None:
-            raise ValueError("estimation_method='off_diagonal_custom' needs a confident_joint")
+            raise ValueError("estimation_method='off_diagonal_custom': you need to provide "
+                             "pre-calculated confident_joint")
         cj = _check_square(confident_joint)
         if len(cj) != k:
             raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, got {cj.shape}")

@@ -1,7 +1,8 @@
 """Dataset-level label health: per-class noise, overlapping classes, one overall score.
 
 Plain numpy arrays and JSON-able dicts (no pandas), with the semantics of
-``cleanlab.dataset``.
+``cleanlab.dataset`` and its row order (ties included). The cleanlab-named functions that
+return DataFrames are in :mod:`fastclean.compat.dataset`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,19 @@ def _prepare(labels, pred_probs, confident_joint):
     return labels, pred_probs, groups, _joint(labels, pred_probs, confident_joint, groups)
 
 
+def table_order(values: np.ndarray, *, ascending: bool) -> np.ndarray:
+    """Row order of a table sorted by ``values`` the way pandas' default ``sort_values`` does.
+
+    pandas sorts one column with numpy's default (non-stable) argsort, reversing the rows
+    before and after for a descending sort; tied rows come out in that order.
+    """
+    values = np.asarray(values)
+    index = np.arange(len(values))
+    if ascending:
+        return index[values.argsort(kind="quicksort")]
+    return index[::-1][values[::-1].argsort(kind="quicksort")][::-1]
+
+
 def _class_table(joint: np.ndarray, num_examples: int) -> dict:
     given_label_noise = joint.sum(axis=1) - joint.diagonal()
     true_label_noise = joint.sum(axis=0) - joint.diagonal()
@@ -52,11 +66,11 @@ def _class_table(joint: np.ndarray, num_examples: int) -> dict:
         "inverse_label_noise": true_conditional,
         "label_quality": 1 - given_conditional,
     }
-    order = np.argsort(table["label_quality"], kind="stable")
+    order = table_order(table["label_quality"], ascending=True)
     return {key: value[order] for key, value in table.items()}
 
 
-def rank_classes_by_label_quality(labels, pred_probs, *, confident_joint=None) -> dict:
+def class_label_quality(labels, pred_probs, *, confident_joint=None) -> dict:
     """Per-class label noise and quality, worst class first.
 
     Parameters
@@ -81,8 +95,7 @@ def _overlaps(joint: np.ndarray, num_examples: int) -> dict:
     sym = np.triu(joint) + np.tril(joint).T
     a, b = np.triu_indices(len(joint), k=1)
     prob = sym[a, b]
-    # Stable order on the row-major pair list mirrors the reference's sort_values.
-    order = np.argsort(-prob, kind="stable")
+    order = table_order(prob, ascending=False)
     return {
         "class_a": a[order],
         "class_b": b[order],
@@ -91,7 +104,7 @@ def _overlaps(joint: np.ndarray, num_examples: int) -> dict:
     }
 
 
-def find_overlapping_classes(labels, pred_probs, *, confident_joint=None) -> dict:
+def overlapping_class_pairs(labels, pred_probs, *, confident_joint=None) -> dict:
     """Pairs of classes that the model confuses most, by symmetric joint probability.
 
     Parameters
@@ -130,7 +143,7 @@ def overall_label_health_score(labels, pred_probs, *, confident_joint=None) -> f
     return 1 - _count_off_diagonal_issues(labels, pred_probs, off) / len(labels)
 
 
-def health_summary(labels, pred_probs, *, class_names=None, confident_joint=None) -> dict:
+def label_health_summary(labels, pred_probs, *, class_names=None, confident_joint=None) -> dict:
     """Everything about the dataset's label health, as JSON-able Python values.
 
     Parameters
@@ -156,7 +169,7 @@ def health_summary(labels, pred_probs, *, class_names=None, confident_joint=None
     Examples
     --------
     >>> import numpy as np
-    >>> s = health_summary([0, 0, 1, 1], np.array([[.9, .1], [.8, .2], [.3, .7], [.1, .9]]))
+    >>> s = label_health_summary([0, 0, 1, 1], np.array([[.9, .1], [.8, .2], [.3, .7], [.1, .9]]))
     >>> s["estimated_noise_rate"], s["overall_label_health_score"]
     (0.0, 1.0)
     """

@@ -26,7 +26,14 @@ from .count import (
     predicted_matches_given,
     self_confidence,
 )
-from .rank import RANK_METHODS, _scores_of_rows, label_quality_scores, rank_rows
+from .rank import (
+    RANK_METHODS,
+    _adjusted,
+    _scores_of_rows,
+    check_rank_by_kwargs,
+    label_quality_scores,
+    rank_rows,
+)
 from .validation import ROW_SUM_SLACK, block_rows, validate_inputs
 
 FILTER_BY = (
@@ -361,6 +368,10 @@ def find_label_issues(
     confident_joint=None,
     chunk_size: int | None = None,
     renormalize: bool = False,
+    rank_by_kwargs: dict | None = None,
+    n_jobs: int | None = None,
+    verbose: bool = False,
+    multi_label: bool = False,
 ) -> np.ndarray:
     """Flag examples whose given label is likely wrong, by confident learning.
 
@@ -383,8 +394,8 @@ def find_label_issues(
         None returns a boolean mask; otherwise the flagged indices, worst first.
     frac_noise : float in [0, 1], default 1.0
         Return only this fraction of the issues (pruning modes only).
-    num_to_remove_per_class : array_like of int, shape (K,), optional
-        Issues to flag per class (pruning modes only).
+    num_to_remove_per_class : int or array_like of int, shape (K,), optional
+        Issues to flag per class (pruning modes only); one int applies to every class.
     min_examples_per_class : int, default 1
         Never prune a class down below this many examples.
     confident_joint : array_like, shape (K, K), optional
@@ -393,6 +404,16 @@ def find_label_issues(
         Rows per streaming block; extra memory is O(chunk_size * K + N).
     renormalize : bool, default False
         Divide rows of pred_probs by their sums instead of rejecting them.
+    rank_by_kwargs : dict, optional
+        ``{"adjust_pred_probs": True}`` ranks by scores computed after subtracting the
+        per-class thresholds (see :func:`~fastclean.core.rank.get_label_quality_scores`).
+    n_jobs : int, optional
+        Accepted for compatibility; the result never depends on it (work is vectorised).
+    verbose : bool, default False
+        Print the number of issues found.
+    multi_label : bool, default False
+        ``labels`` is a list of class-index lists (several classes per example); see
+        :func:`fastclean.core.multilabel.find_multilabel_issues`.
 
     Returns
     -------
@@ -413,12 +434,38 @@ def find_label_issues(
     """
     _check_options(filter_by, return_indices_ranked_by, frac_noise, num_to_remove_per_class,
                    min_examples_per_class)
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer))
+                               or n_jobs < 1):
+        raise ValueError(f"n_jobs must be None or a positive int, got {n_jobs!r}")
+    if filter_by == "confident_learning" and isinstance(confident_joint, np.ndarray):
+        warnings.warn("The supplied confident_joint is ignored when filter_by='confident_learning': "
+                      "the confident joint is re-estimated from labels and pred_probs.", stacklevel=2)
+    if multi_label:
+        from .multilabel import find_multilabel_issues
+
+        if renormalize:
+            raise ValueError("renormalize is not supported with multi_label=True "
+                             "(multi-label pred_probs rows need not sum to 1)")
+        found = find_multilabel_issues(
+            labels, pred_probs, filter_by=filter_by, return_indices_ranked_by=return_indices_ranked_by,
+            rank_by_kwargs=rank_by_kwargs, frac_noise=frac_noise,
+            num_to_remove_per_class=num_to_remove_per_class,
+            min_examples_per_class=min_examples_per_class, confident_joint=confident_joint)
+        if verbose:
+            print(f"Number of label issues found: {len(found) if found.dtype != bool else int(found.sum())}")
+        return found
+    thresholds_for_rank = None
+    if return_indices_ranked_by is not None and check_rank_by_kwargs(rank_by_kwargs,
+                                                                    return_indices_ranked_by):
+        thresholds_for_rank = True
     # The validation pass also finds every row's max and argmax, while each block is in cache.
     labels, pred_probs, row_max, row_argmax = validate_inputs(
         labels, pred_probs, renormalize=renormalize, chunk_size=chunk_size, row_top=True)
     n, k = pred_probs.shape
     groups = ClassGroups.from_labels(labels, k)
     sc = self_confidence(labels, pred_probs)
+    if thresholds_for_rank is not None:
+        thresholds_for_rank = _thresholds_from_self_confidence(sc, groups)
 
     off_diagonal = None
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
@@ -450,6 +497,8 @@ def find_label_issues(
         pcm = prune_counts(confident_joint, min_examples_per_class, frac_noise)
         if num_to_remove_per_class is not None:
             remove = np.asarray(num_to_remove_per_class)
+            if remove.ndim == 0:
+                remove = np.full(k, remove)
             if remove.shape != (k,):
                 raise ValueError(f"num_to_remove_per_class must have one entry per class ({k}), "
                                  f"got shape {remove.shape}")
@@ -480,7 +529,8 @@ def find_label_issues(
             if return_indices_ranked_by is not None:
                 # Score the gathered rows before the check below overwrites them: one read
                 # of the flagged rows serves both. Scores are row-wise, hence identical.
-                part = _scores_of_rows(labels[idx], rows, return_indices_ranked_by)
+                scored = rows if thresholds_for_rank is None else _adjusted(rows, thresholds_for_rank)
+                part = _scores_of_rows(labels[idx], scored, return_indices_ranked_by)
             close = predicted_matches_given(labels[idx], rows, copy=False)
             mask[idx[close]] = False
             if return_indices_ranked_by is not None:
@@ -490,10 +540,14 @@ def find_label_issues(
             if not kept:
                 return np.zeros(0, dtype=np.int64)
             kept, scores = np.concatenate(kept), np.concatenate(scores)
+            if verbose:
+                print(f"Number of label issues found: {len(kept)}")
             # Default (non-stable) argsort on the same score vector as the reference.
             return kept[np.argsort(scores)]
 
+    if verbose:
+        print(f"Number of label issues found: {int(np.count_nonzero(mask))}")
     if return_indices_ranked_by is not None:
         return rank_rows(labels, pred_probs, np.nonzero(mask)[0], return_indices_ranked_by,
-                         chunk_size)
+                         chunk_size, thresholds=thresholds_for_rank)
     return mask

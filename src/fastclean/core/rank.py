@@ -110,18 +110,40 @@ def get_label_quality_scores(labels, pred_probs, *, method: str = "self_confiden
 
 
 def rank_rows(labels: np.ndarray, pred_probs: np.ndarray, indices: np.ndarray,
-              method: str, chunk_size: int | None = None) -> np.ndarray:
-    """Sort ascending ``indices`` of validated inputs by their label quality, worst first."""
+              method: str, chunk_size: int | None = None,
+              thresholds: np.ndarray | None = None) -> np.ndarray:
+    """Sort ascending ``indices`` of validated inputs by their label quality, worst first.
+
+    ``thresholds`` (the per-class confident thresholds of the whole data) makes the scores
+    those of ``adjust_pred_probs=True``.
+    """
     step = block_rows(pred_probs.shape[1], chunk_size)
-    parts = [_scores_of_rows(labels[idx], np.take(pred_probs, idx, axis=0), method)
+
+    def rows_of(idx):
+        rows = np.take(pred_probs, idx, axis=0)
+        return rows if thresholds is None else _adjusted(rows, thresholds)
+
+    parts = [_scores_of_rows(labels[idx], rows_of(idx), method)
              for idx in (indices[s:s + step] for s in range(0, len(indices), step))]
     scores = np.concatenate(parts) if parts else np.zeros(0, dtype=pred_probs.dtype)
     # Default (non-stable) argsort on the same score vector as the reference: same tie order.
     return indices[np.argsort(scores)]
 
 
+def check_rank_by_kwargs(rank_by_kwargs, method: str) -> bool:
+    """Validate ``rank_by_kwargs``; return its ``adjust_pred_probs`` flag."""
+    kwargs = dict(rank_by_kwargs or {})
+    unknown = sorted(set(kwargs) - {"adjust_pred_probs"})
+    if unknown:
+        raise TypeError(f"rank_by_kwargs: unexpected keyword argument(s) {unknown}")
+    adjust = bool(kwargs.get("adjust_pred_probs", False))
+    if adjust and method == "confidence_weighted_entropy":
+        raise ValueError("adjust_pred_probs is not supported for method='confidence_weighted_entropy'")
+    return adjust
+
+
 def order_label_issues(label_issues_mask, labels, pred_probs, *,
-                       rank_by: str = "self_confidence") -> np.ndarray:
+                       rank_by: str = "self_confidence", rank_by_kwargs=None) -> np.ndarray:
     """Indices of the flagged examples, most likely mislabelled first.
 
     Parameters
@@ -130,6 +152,8 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *,
     labels : array_like of int, shape (N,)
     pred_probs : array_like of float, shape (N, K)
     rank_by : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
+    rank_by_kwargs : dict, optional
+        ``{"adjust_pred_probs": True}`` scores after subtracting the class thresholds.
 
     Returns
     -------
@@ -143,4 +167,8 @@ def order_label_issues(label_issues_mask, labels, pred_probs, *,
         raise ValueError(
             f"label_issues_mask must be a boolean array of shape {labels.shape}, "
             f"got dtype {mask.dtype} and shape {mask.shape}")
-    return rank_rows(labels, pred_probs, np.nonzero(mask)[0], rank_by)
+    thresholds = None
+    if check_rank_by_kwargs(rank_by_kwargs, rank_by):
+        thresholds = _thresholds_from_self_confidence(
+            self_confidence(labels, pred_probs), ClassGroups.from_labels(labels, pred_probs.shape[1]))
+    return rank_rows(labels, pred_probs, np.nonzero(mask)[0], rank_by, thresholds=thresholds)

@@ -16,6 +16,9 @@ DEFAULT_ATOL = 1e-4
 #: Streaming passes use it to bound unseen probabilities by ``1 - max``.
 ROW_SUM_SLACK = 1e-3
 
+#: Largest accepted probability (the reference's 1 + 1e-6).
+MAX_PROBABILITY = 1 + 1e-6
+
 #: Target number of probabilities per row block in the streaming passes (about 4 MB of float32).
 _BLOCK_ELEMENTS = 1 << 18
 
@@ -134,7 +137,8 @@ def validate_pred_probs(
         If pred_probs is not numeric.
     ValueError
         If pred_probs is empty, not 2-D, has fewer than 2 columns, contains NaN, inf or
-        negative values, or has rows that do not sum to 1 within ``atol``.
+        negative values, values above 1 + 1e-6 (unless renormalizing), or has rows that do
+        not sum to 1 within ``atol``.
     """
     arr = pred_probs if isinstance(pred_probs, np.ndarray) else np.asarray(pred_probs)
     if arr.dtype == object or arr.dtype.kind not in "biuf":
@@ -171,6 +175,15 @@ def validate_pred_probs(
         if bad.any():
             row = start + int(np.nonzero(bad)[0][0])
             raise ValueError(f"pred_probs must be finite; row {row} contains NaN or inf")
+        if not renormalize:
+            # Like the reference, no probability may exceed 1 by more than 1e-6 (a row can
+            # sum to 1 within atol and still hold a value of 1.00001).
+            peak = top[start:start + step] if top is not None else block
+            if peak.max() > MAX_PROBABILITY:
+                row = start + int(np.nonzero((block > MAX_PROBABILITY).any(axis=1))[0][0])
+                raise ValueError(f"pred_probs values must be at most 1; row {row} has "
+                                 f"{float(block[row - start].max()):.8g}. Pass renormalize=True "
+                                 "to divide each row by its sum.")
         dev = np.abs(sums.astype(np.float64) - 1.0)
         i = int(dev.argmax())
         if dev[i] > worst_dev:
