@@ -65,6 +65,7 @@ class FindResult:
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     model: Any = None  # fitted text model, saved as model/model.joblib for the Predict page
+    data_issues: Any = None             # data_issues.csv rows (fastclean.data_issues), optional
 
 
 def summarize(result: FindResult) -> dict[str, Any]:
@@ -180,6 +181,10 @@ def write_run(result: FindResult, out: str | os.PathLike, *, overwrite: bool = F
             from .models.predictor import save_predictor
 
             save_predictor(result.model, result.classes, tmp)
+        if result.data_issues is not None:
+            from .data_issues import write_data_issues
+
+            write_data_issues(tmp, result.data_issues)
         _write_report_if_available(tmp)
     return Path(out)
 
@@ -217,6 +222,7 @@ class Run:
     summary: dict[str, Any]
     dataset: dict[str, Any]
     images: np.ndarray | None
+    data_issues: Any = None  # pandas.DataFrame of data_issues.csv, when the run has one
 
 
 def read_run(path: str | os.PathLike) -> Run:
@@ -228,6 +234,8 @@ def read_run(path: str | os.PathLike) -> Run:
         If ``path`` is not a run directory (no ``summary.json``).
     """
     import pandas as pd
+
+    from .data_issues import read_data_issues
 
     path = Path(path)
     if not (path / "summary.json").is_file():
@@ -253,6 +261,7 @@ def read_run(path: str | os.PathLike) -> Run:
             dataset=load_json("dataset.json") if dataset_file.exists() else {},
             images=reading("images.npy", lambda: np.load(images_file, mmap_mode="r"))
             if images_file.exists() else None,
+            data_issues=reading("data_issues.csv", lambda: read_data_issues(path)),
         )
 
 
@@ -392,6 +401,7 @@ def find_in_dataset(
     cache_dir: str | os.PathLike | None = None,
     progress: bool = True,
     save_model: bool = True,
+    checks: str | Sequence[str] | None = None,
 ) -> FindResult:
     """Run the whole ``find`` pipeline on a dataset: load, inject noise, score out-of-sample, flag.
 
@@ -421,6 +431,10 @@ def find_in_dataset(
     save_model : bool
         For text datasets, keep the model fitted on the searched examples (``result.model``,
         written as ``model/model.joblib`` for the review app's Predict page).
+    checks : str or sequence, optional
+        Which checks to run: ``labels`` (confident learning), ``duplicates``, ``outliers``,
+        ``imbalance`` (:mod:`fastclean.audit`); default all. Without ``labels`` no label issue
+        is flagged (the probabilities are still computed and written).
 
     Returns
     -------
@@ -429,8 +443,10 @@ def find_in_dataset(
     import time
 
     from . import crossval, data, models
+    from .audit import parse_checks
     from .noise import inject_noise
 
+    checks = parse_checks(checks)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     published_noise = str(dataset) in PUBLISHED_NOISE_DATASETS
@@ -500,6 +516,17 @@ def find_in_dataset(
     result = find_from_probs(
         target.labels, pred_probs, full.classes, filter_by=filter_by, rank_by=rank_by
     )
+    if "labels" not in checks:
+        result.issue_indices = result.issue_indices[:0]
+    if set(checks) - {"labels"}:
+        from .data_issues import audit_dataset
+
+        parts = [train_rows, test_rows] if split == "test" else None
+        result.data_issues, info = audit_dataset(full, rows, estimator, checks=checks, parts=parts,
+                                                 cache_dir=cache_dir, progress=progress)
+        timings["data_issues"] = info.pop("seconds")
+        result.extra["data_issues"] = info
+    result.settings["checks"] = list(checks)
     result.timings = {**timings, **result.timings}
     result.ids = list(target.ids)
     result.splits = list(target.splits)

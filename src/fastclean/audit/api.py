@@ -192,7 +192,7 @@ def find_data_issues(
             members = np.flatnonzero(near.is_issue)
             rows.append(frame("near_duplicate", members, near.scores[members], group=groups[members],
                               other_index=nbrs.indices[members, 0],
-                              distance=np.round(nbrs.distances[members, 0], 6)))
+                              distance=np.round(nbrs.distances[members, 0].astype(np.float64), 6)))
         if splits is not None:
             pairs = C.cross_split_pairs(groups, splits_arr)
             flag = np.zeros(n, dtype=bool)

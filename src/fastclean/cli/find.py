@@ -88,12 +88,18 @@ def find(
         False, "--multi-label", help="Several classes per example: --labels is .json (list of "
         "lists), .npy (object array) or .csv (cells joined by --label-sep); with --pred-probs."),
     label_sep: str = typer.Option("|", "--label-sep", help="Separator of classes in a --multi-label CSV cell."),
+    checks: Optional[str] = typer.Option(
+        None, "--checks", help="Comma-separated: labels, duplicates, outliers, imbalance (default: "
+        "all; --labels/--pred-probs runs have no features, so only labels and imbalance)."
+    ),
 ) -> None:
     """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
     from .. import run as run_module
+    from ..audit import parse_checks
     from .safety import check_find_args, dataset_inputs, load_array_noted as load_array, renormalize_hint
 
     check_find_args(dataset, labels, pred_probs, classes)
+    wanted = parse_checks(checks)
     if multi_label and dataset is not None:
         raise ValueError("--multi-label needs --labels and --pred-probs (no DATASET)")
     reserve_out(out, overwrite=overwrite, kind="find", discard_review=discard_review,
@@ -118,6 +124,7 @@ def find(
             )
         result.dataset = {"name": None, "modality": "array", "labels_file": str(labels),
                           "pred_probs_file": str(pred_probs)}
+        _data_issues_from_labels(result, wanted)
     else:
         if labels is not None or pred_probs is not None:
             raise ValueError("give either a DATASET or --labels/--pred-probs, not both")
@@ -137,12 +144,14 @@ def find(
             path_col=path_col,
             split_col=split_col,
             skip_bad=skip_bad,
+            checks=wanted,
         )
     result.timings["total"] = time.perf_counter() - started
     with console.status("writing run directory"):
         run_module.write_run(result, out, overwrite=overwrite)
     run = print_run(out, top=top)
     print_skipped(run.dataset.get("skipped") or [])
+    _print_data_issue_counts(run.summary)
     if worst:
         print_worst(run.examples, worst)
 
@@ -179,6 +188,26 @@ def _find_multilabel(labels, pred_probs, classes, out, filter_by, rank_by, sep, 
             table.add_row(row["rank"], row["index"], row["given_labels"], row["suggested_labels"],
                           row["label_quality"])
         console.print(table)
+
+
+def _data_issues_from_labels(result, wanted) -> None:
+    """Labels and pred_probs alone: no features, so only class imbalance among the data checks."""
+    from ..data_issues import labels_only
+
+    if "labels" not in wanted:
+        result.issue_indices = result.issue_indices[:0]
+    if "imbalance" in wanted:
+        result.data_issues, info = labels_only(result.labels, result.classes, wanted)
+        result.timings["data_issues"] = info.pop("seconds")
+        result.extra["data_issues"] = info
+    result.settings["checks"] = list(wanted)
+
+
+def _print_data_issue_counts(summary: dict) -> None:
+    counts = summary.get("data_issues", {}).get("counts")
+    if counts:
+        console.print("data issues (examples): " + ", ".join(
+            f"{kind.replace('_', ' ')} {n}" for kind, n in counts.items()) + "; see data_issues.csv")
 
 
 def print_worst(examples, n: int) -> None:
