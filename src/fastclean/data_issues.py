@@ -122,13 +122,13 @@ def _to_run_rows(table, full, rows: np.ndarray):
     if full.paths is not None:
         table["path"] = [str(full.paths[i]) for i in full_index]
         table["other_path"] = [str(full.paths[i]) if i >= 0 else "" for i in other]
-    table = table[table["index"] >= 0].reset_index(drop=True)
     names = np.asarray(full.classes, dtype=object)
-    for col in ("given_label", "suggested_label"):
-        values = table[col]
-        table[col] = [names[int(v)] if v is not None and not _isna(v) and int(v) >= 0 else ""
-                      for v in values]
-    return table
+    labels = np.asarray(full.labels)
+    table["given_label"] = names[labels[full_index]] if len(table) else []
+    table["other_label"] = [names[labels[i]] if i >= 0 else "" for i in other]
+    table["suggested_label"] = [names[int(v)] if not _isna(v) and int(v) >= 0 else ""
+                                for v in table["suggested_label"]]
+    return table[table["index"] >= 0].reset_index(drop=True)
 
 
 def _isna(value) -> bool:
@@ -152,7 +152,8 @@ def read_data_issues(run_dir: str | os.PathLike):
     table = pd.read_csv(path, keep_default_na=False,
                         dtype={"id": str, "other_id": str, "text": str, "other_text": str,
                                "given_label": str, "suggested_label": str, "split": str,
-                               "other_split": str, "path": str, "other_path": str})
+                               "other_split": str, "path": str, "other_path": str,
+                               "other_label": str})
     for col in ("index", "group", "other_index"):  # empty cells (no set, no partner) → -1
         table[col] = pd.to_numeric(table[col], errors="coerce").fillna(-1).astype(np.int64)
     return table

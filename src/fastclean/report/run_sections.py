@@ -51,6 +51,9 @@ def run_sections(run: Any, *, top_k: int) -> list[Section]:
     skipped = run.dataset.get("skipped") or []
     if skipped:
         sections.append(("skipped", f"Skipped inputs ({len(skipped)})", _skipped(skipped)))
+    from .data_issue_sections import data_issue_sections
+
+    sections += data_issue_sections(run, top_k=top_k)
     return sections
 
 
