@@ -169,7 +169,7 @@ def find_data_issues(
         return pd.DataFrame(data)
 
     groups = None
-    if "duplicates" in wanted:
+    if "duplicates" in wanted and (keys is not None or nbrs is not None):
         t = time.perf_counter()
         exact_pairs = C.exact_duplicates(keys) if keys is not None else np.zeros((0, 2), np.int64)
         near = None

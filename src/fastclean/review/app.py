@@ -11,11 +11,14 @@ import sys
 import streamlit as st
 
 from fastclean.review.context import ReviewContext, load_context, parse_app_args
-from fastclean.review.views import export_page, health_page, issues_page, predict_page
+from fastclean.review.views import (
+    data_issues_page, export_page, health_page, issues_page, predict_page,
+)
 
 PAGES = {
     "Issues": issues_page.render,
     "Health": health_page.render,
+    "Data issues": data_issues_page.render,
     "Predict": predict_page.render,
     "Export": export_page.render,
 }

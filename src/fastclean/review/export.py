@@ -28,8 +28,9 @@ def cleaned_labels(run: Run, store: CorrectionsStore | None = None):
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`EXPORT_COLUMNS`. ``final_label`` is empty for dropped examples;
-        undecided examples keep their given label with decision ``"none"``.
+        Columns :data:`EXPORT_COLUMNS` (plus ``data_issues``, the example's issue types from
+        ``data_issues.csv``, when the run has one). ``final_label`` is empty for dropped
+        examples; undecided examples keep their given label with decision ``"none"``.
     """
     import pandas as pd
 
@@ -57,7 +58,19 @@ def cleaned_labels(run: Run, store: CorrectionsStore | None = None):
         frame.loc[index, "final_label"] = decision.final_label or ""
         frame.loc[index, "decision"] = decision.action
         frame.loc[index, "decided_at"] = decision.decided_at
-    return frame.reset_index(drop=True)[EXPORT_COLUMNS]
+    frame = frame.reset_index(drop=True)[EXPORT_COLUMNS]
+    if getattr(run, "data_issues", None) is not None:
+        frame["data_issues"] = _data_issue_types(run.data_issues, len(frame))
+    return frame
+
+
+def _data_issue_types(table, n: int) -> list[str]:
+    """Per run example, its data issue types (``data_issues.csv``) joined by ``;``."""
+    types: list[list[str]] = [[] for _ in range(n)]
+    for index, kind in zip(table["index"], table["issue_type"]):
+        if 0 <= int(index) < n and kind not in types[int(index)]:
+            types[int(index)].append(str(kind))
+    return [";".join(t) for t in types]
 
 
 def export_cleaned_labels(
