@@ -173,7 +173,7 @@ def test_bad_checks_and_mode():
 
 
 def test_without_features_only_label_checks_run():
-    labels = np.array([0] * 95 + [1] * 5)
+    labels = np.array([0] * 96 + [1] * 4)  # 4 % < 0.1 / K = 5 %
     res = find_data_issues(None, labels, n_classes=2)
     assert set(res.flags) == {"class_imbalance"}
-    assert res.counts["class_imbalance"] == 5
+    assert res.counts["class_imbalance"] == 4
