@@ -72,7 +72,9 @@ def audit_dataset(
         elif full.paths is not None:
             keys = exact_duplicate_keys(paths=full.paths)
     splits = list(full.splits) if len(set(full.splits)) > 1 else None
+    small_images = full.images if feature_name and feature_name.startswith("pixels") else None
     found = find_data_issues(features, full.labels, n_classes=full.n_classes, keys=keys,
+                             images=small_images,
                              ids=list(full.ids), splits=splits, checks=wanted)
     table = _to_run_rows(found.table, full, np.asarray(rows, dtype=np.int64))
     # Counts over the run's examples (cross-split pairs: the run's side of each pair).

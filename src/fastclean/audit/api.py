@@ -27,10 +27,12 @@ COLUMNS = [
 #: Datalab 2.9's settings (``mode="datalab"``): k, metric and the three thresholds.
 DATALAB = {"k": 10, "metric": "cosine", "near_duplicate_threshold": 0.13,
            "near_duplicate_relative": True, "outlier_threshold": 0.37037,
-           "imbalance_threshold": 0.1}
+           "imbalance_threshold": 0.1, "near_duplicate_pixel_threshold": None,
+           "near_duplicate_candidate_threshold": None}
 #: fastclean's defaults (``mode="default"``); where they differ from Datalab's, the reason is
 #: measured in benchmarks/bench_audit_truth.py (benchmarks/RESULTS.md, issue 12).
-DEFAULTS = dict(DATALAB)
+DEFAULTS = {**DATALAB, "near_duplicate_pixel_threshold": 0.15,
+            "near_duplicate_candidate_threshold": 2.0}
 MODES = {"datalab": DATALAB, "default": DEFAULTS}
 
 
@@ -80,6 +82,7 @@ def find_data_issues(
     *,
     n_classes: int | None = None,
     keys: Sequence[str] | None = None,
+    images: np.ndarray | None = None,
     ids: Sequence[str] | None = None,
     splits: Sequence[str] | None = None,
     checks: str | Sequence[str] | None = None,
@@ -103,6 +106,11 @@ def find_data_issues(
         Number of classes (default ``labels.max() + 1``).
     keys : sequence of str, optional
         Content hashes of the raw inputs (:func:`~fastclean.audit.checks.exact_duplicate_keys`).
+    images : ndarray (N, H, W[, C]), optional
+        Small in-memory images (MNIST-like). In ``mode="default"`` near-duplicate candidates
+        (within ``near_duplicate_candidate_threshold`` × the median nearest-neighbour distance)
+        are confirmed on the pixels (``near_duplicate_pixel_threshold``), see
+        :func:`~fastclean.audit.checks.near_duplicates`.
     ids, splits : sequence of str, optional
         Shown in the table; ``splits`` enables the cross-split (leakage) check.
     checks : str or sequence, optional
@@ -174,8 +182,16 @@ def find_data_issues(
         exact_pairs = C.exact_duplicates(keys) if keys is not None else np.zeros((0, 2), np.int64)
         near = None
         if nbrs is not None:
-            near = C.near_duplicates(nbrs, threshold=settings["near_duplicate_threshold"],
-                                     relative=settings["near_duplicate_relative"])
+            verify = images is not None and settings["near_duplicate_pixel_threshold"] is not None
+            near = C.near_duplicates(
+                nbrs,
+                threshold=settings["near_duplicate_candidate_threshold"] if verify
+                else settings["near_duplicate_threshold"],
+                relative=settings["near_duplicate_relative"],
+                images=images if verify else None,
+                pixel_threshold=settings["near_duplicate_pixel_threshold"],
+            )
+            settings["near_duplicate_rule"] = "pixels" if verify else "radius"
             settings["near_duplicate_radius"] = near.radius
         groups = C.duplicate_sets(n, exact_pairs, near.pairs if near is not None else exact_pairs[:0])
         if keys is not None:

@@ -112,6 +112,8 @@ def near_duplicates(
     *,
     threshold: float = 0.13,
     relative: bool = True,
+    images: np.ndarray | None = None,
+    pixel_threshold: float | None = None,
 ) -> NearDuplicates:
     """Pairs of examples closer than a radius among each other's k nearest neighbours.
 
@@ -122,6 +124,12 @@ def near_duplicates(
         The radius: ``threshold`` times the median nearest-neighbour distance when
         ``relative`` (Datalab's rule, default 0.13), else an absolute distance.
     relative : bool
+    images : ndarray (N, H, W[, C]), optional
+        With ``pixel_threshold``: the raw images. Pairs within the radius are then only
+        candidates, kept when their pixels at the best alignment differ by less than
+        ``pixel_threshold`` (relative, :func:`~fastclean.audit.images.aligned_pixel_distance`
+        after :func:`~fastclean.audit.images.centre_by_mass`): copies, not look-alikes.
+    pixel_threshold : float, optional
 
     Returns
     -------
@@ -141,6 +149,11 @@ def near_duplicates(
     if len(pairs):
         pairs, first = np.unique(pairs, axis=0, return_index=True)
         pair_dist = pair_dist[first]
+    if images is not None and pixel_threshold is not None and len(pairs):
+        from .images import aligned_pixel_distance, centre_by_mass
+
+        keep = aligned_pixel_distance(centre_by_mass(images), pairs) < pixel_threshold
+        pairs, pair_dist = pairs[keep], pair_dist[keep]
     is_issue = np.zeros(n, dtype=bool)
     is_issue[pairs.ravel()] = True
     scores = 1.0 - np.exp(-nn / median)

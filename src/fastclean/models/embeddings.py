@@ -3,9 +3,9 @@
 - a model built on a cached extractor (EfficientNet-Lite0, ResNet, MiniLM, or the MiniLM member
   of ``minilm+tfidf``) → those cached features, no extra model pass;
 - ready-made feature vectors (``modality="array"``) → themselves;
-- small in-memory images (the CNN route: MNIST, digits) → grey pixels box-averaged to at most
-  16 × 16 and centred on the dataset's mean image: a cheap vector that a one- or two-pixel shift
-  or re-noising barely moves;
+- small in-memory images (the CNN route: MNIST, digits) → grey pixels moved to their centre of
+  mass, box-averaged to at most 16 × 16 and centred on the dataset's mean image: a cheap vector
+  that a shift by a few pixels or re-noising barely moves;
 - texts scored by TF-IDF only → TF-IDF (word 1–2-grams) reduced to 128 dimensions (SVD);
 - images on disk scored by a model without features → EfficientNet-Lite0 features (cached).
 """
@@ -91,10 +91,11 @@ def _extractor_of(model: Model | None):
 
 
 def pixel_features(images: np.ndarray, side: int = PIXEL_SIDE) -> np.ndarray:
-    """Grey images box-averaged to at most ``side`` pixels a side, flattened, mean-centred."""
-    x = np.asarray(images, dtype=np.float32)
-    if x.ndim == 4:
-        x = x.mean(axis=3)
+    """Grey images moved to their centre of mass, box-averaged to at most ``side`` pixels a side,
+    flattened and mean-centred (a copy shifted by a few pixels lands on the same vector)."""
+    from ..audit.images import centre_by_mass
+
+    x = centre_by_mass(images)
     n, h, w = x.shape
     f = max(1, int(np.ceil(max(h, w) / side)))
     hp, wp = -(-h // f) * f, -(-w // f) * f
@@ -118,3 +119,4 @@ def tfidf_features(texts: Sequence[str], dims: int = TFIDF_DIMS) -> np.ndarray:
     # A constant last column: texts with no word (empty) get a direction of their own instead
     # of the zero vector, which has none under cosine distance.
     return np.hstack([reduced, np.full((len(reduced), 1), 1e-3)]).astype(np.float32)
+
