@@ -74,7 +74,7 @@ def audit_dataset(
     splits = list(full.splits) if len(set(full.splits)) > 1 else None
     small_images = full.images if feature_name and feature_name.startswith("pixels") else None
     found = find_data_issues(features, full.labels, n_classes=full.n_classes, keys=keys,
-                             images=small_images,
+                             images=small_images, cache_dir=_cache(cache_dir),
                              ids=list(full.ids), splits=splits, checks=wanted)
     table = _to_run_rows(found.table, full, np.asarray(rows, dtype=np.int64))
     # Counts over the run's examples (cross-split pairs: the run's side of each pair).
@@ -89,6 +89,12 @@ def audit_dataset(
         "seconds_features": round(t_features, 4),
     }
     return table, info
+
+
+def _cache(cache_dir):
+    from .models.cache import cache_root
+
+    return cache_root(cache_dir) / "audit"
 
 
 def labels_only(labels: np.ndarray, classes: Sequence[str], checks: Sequence[str] | None = None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -91,6 +92,7 @@ def find_data_issues(
     backend: str = "auto",
     threads: int | None = None,
     seed: int = 0,
+    cache_dir: str | os.PathLike | None = None,
     **thresholds: Any,
 ) -> DataIssues:
     """Find duplicates, leakage across splits, conflicting duplicates, outliers and imbalance.
@@ -122,6 +124,9 @@ def find_data_issues(
         Neighbours per example (default: the mode's, 10). Clipped to ``N - 1``.
     backend : {"auto", "exact", "ivf"}
         See :func:`~fastclean.audit.neighbors.nearest_neighbors`.
+    cache_dir : path, optional
+        Keep the label-free work (neighbours, pixel checks) there and reuse it
+        (:mod:`fastclean.audit.cache`): reruns with other labels cost almost nothing.
     **thresholds
         Override the mode's ``near_duplicate_threshold``, ``near_duplicate_relative``,
         ``outlier_threshold``, ``imbalance_threshold``, ``metric``.
@@ -158,8 +163,7 @@ def find_data_issues(
     nbrs = None
     t = time.perf_counter()
     if features is not None and ("duplicates" in wanted or "outliers" in wanted):
-        nbrs = nearest_neighbors(features, settings["k"], metric=settings["metric"],
-                                 backend=backend, threads=threads, seed=seed)
+        nbrs = _neighbors(features, settings, backend, threads, seed, cache_dir)
         timings["neighbors"] = time.perf_counter() - t
         settings["backend"] = nbrs.backend
         settings["k_used"] = nbrs.k
@@ -190,6 +194,7 @@ def find_data_issues(
                 relative=settings["near_duplicate_relative"],
                 images=images if verify else None,
                 pixel_threshold=settings["near_duplicate_pixel_threshold"],
+                cache_dir=cache_dir,
             )
             settings["near_duplicate_rule"] = "pixels" if verify else "radius"
             settings["near_duplicate_radius"] = near.radius
@@ -251,6 +256,25 @@ def find_data_issues(
         counts["duplicate_sets"] = int(groups.max() + 1) if len(groups) else 0
     settings.update({"mode": mode, "checks": list(wanted)})
     return DataIssues(table, scores, flags, groups, counts, settings, timings)
+
+
+def _neighbors(features, settings, backend, threads, seed, cache_dir):
+    from .cache import cached_arrays, digest
+    from .neighbors import Neighbors
+
+    if cache_dir is None:
+        return nearest_neighbors(features, settings["k"], metric=settings["metric"],
+                                 backend=backend, threads=threads, seed=seed)
+    x = np.ascontiguousarray(features)
+    key = "neighbors-" + digest(x, settings["k"], settings["metric"], backend, seed)
+
+    def compute():
+        nb = nearest_neighbors(x, settings["k"], metric=settings["metric"], backend=backend,
+                               threads=threads, seed=seed)
+        return {"distances": nb.distances, "indices": nb.indices, "backend": np.array(nb.backend)}
+
+    found = cached_arrays(cache_dir, key, compute)
+    return Neighbors(found["distances"], found["indices"], settings["metric"], str(found["backend"]))
 
 
 def _size(features, labels, keys) -> int:

@@ -114,6 +114,7 @@ def near_duplicates(
     relative: bool = True,
     images: np.ndarray | None = None,
     pixel_threshold: float | None = None,
+    cache_dir: str | os.PathLike | None = None,
 ) -> NearDuplicates:
     """Pairs of examples closer than a radius among each other's k nearest neighbours.
 
@@ -130,6 +131,8 @@ def near_duplicates(
         ``pixel_threshold`` (relative, :func:`~fastclean.audit.images.aligned_pixel_distance`
         after :func:`~fastclean.audit.images.centre_by_mass`): copies, not look-alikes.
     pixel_threshold : float, optional
+    cache_dir : path, optional
+        Reuse the pixel distances of the candidate pairs (:mod:`fastclean.audit.cache`).
 
     Returns
     -------
@@ -147,12 +150,17 @@ def near_duplicates(
     pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
     pair_dist = dist[rows, cols].astype(np.float64)
     if len(pairs):
-        pairs, first = np.unique(pairs, axis=0, return_index=True)
+        codes, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+        pairs = np.stack([codes // n, codes % n], axis=1)
         pair_dist = pair_dist[first]
     if images is not None and pixel_threshold is not None and len(pairs):
+        from .cache import cached_arrays, digest
         from .images import aligned_pixel_distance, centre_by_mass
 
-        keep = aligned_pixel_distance(centre_by_mass(images), pairs) < pixel_threshold
+        key = "pixels-" + digest(np.asarray(images), pairs)
+        pixel = cached_arrays(cache_dir, key, lambda: {
+            "d": aligned_pixel_distance(centre_by_mass(images), pairs)})["d"]
+        keep = pixel < pixel_threshold
         pairs, pair_dist = pairs[keep], pair_dist[keep]
     is_issue = np.zeros(n, dtype=bool)
     is_issue[pairs.ravel()] = True

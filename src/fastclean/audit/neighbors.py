@@ -1,4 +1,7 @@
-"""k nearest neighbours of every example: exact (scikit-learn, chunked) or approximate (faiss IVF).
+"""k nearest neighbours of every example: exact (brute force) or approximate (faiss IVF).
+
+The exact search is faiss's flat index when faiss is installed (``fastclean[audit]``), else
+scikit-learn's brute-force ``NearestNeighbors``; both work through the data in blocks.
 
 Both backends return the same thing, a :class:`Neighbors` with ``(N, k)`` distances (ascending)
 and indices, the example itself excluded. Cosine distance is computed as the euclidean distance
@@ -107,11 +110,12 @@ def nearest_neighbors(
         backend = "exact" if len(x) <= EXACT_MAX_ROWS or not _has_faiss() else "ivf"
     threads = threads or _default_threads()
     if backend == "exact":
-        dist, idx = _exact(x, k, threads)
+        dist, idx = _exact_faiss(x, k, threads) if _has_faiss() else _exact(x, k, threads)
     else:
         dist, idx = _ivf(x, k, threads, seed)
     if metric == "cosine":
         dist = np.clip(dist * dist / 2.0, 0.0, 2.0)
+    dist = _zero_identical(x, dist, idx)
     return Neighbors(np.ascontiguousarray(dist, dtype=np.float32), idx.astype(np.int64, copy=False),
                      metric, backend)
 
@@ -135,6 +139,34 @@ def _exact(x: np.ndarray, k: int, threads: int) -> tuple[np.ndarray, np.ndarray]
         # of the k + 1 when exact duplicates tie with it).
         dist, idx = nn.kneighbors(None, n_neighbors=k)
     return dist.astype(np.float32), idx
+
+
+def _zero_identical(x: np.ndarray, dist: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Distance exactly 0 between identical rows (float rounding leaves ~1e-7 otherwise)."""
+    row_hash = np.array([hash(row.tobytes()) for row in x])
+    same = row_hash[idx] == row_hash[:, None]
+    if same.any():
+        rows, cols = np.nonzero(same)
+        same[rows, cols] = np.all(x[rows] == x[idx[rows, cols]], axis=1)
+        dist = np.where(same, 0.0, dist)
+    return dist
+
+
+def _exact_faiss(x: np.ndarray, k: int, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact k-NN with faiss's flat (brute-force, BLAS) index, in blocks of queries."""
+    import faiss
+
+    previous = faiss.omp_get_max_threads()
+    try:
+        faiss.omp_set_num_threads(threads)
+        index = faiss.IndexFlatL2(x.shape[1])
+        index.add(x)
+        parts = [index.search(x[s:s + SEARCH_ROWS], k + 1) for s in range(0, len(x), SEARCH_ROWS)]
+    finally:
+        faiss.omp_set_num_threads(previous)
+    sq = np.concatenate([p[0] for p in parts])
+    idx = np.concatenate([p[1] for p in parts])
+    return _drop_self(np.sqrt(np.maximum(sq, 0)), idx, k)
 
 
 def _has_faiss() -> bool:

@@ -57,7 +57,13 @@ def audit_features(
     if extractor is None and dataset.features is not None:
         return np.ascontiguousarray(dataset.features, dtype=np.float32), "features"
     if extractor is None and dataset.images is not None:
-        return pixel_features(dataset.images), f"pixels{PIXEL_SIDE}"
+        from ..audit.cache import cached_arrays, digest
+        from .cache import cache_root
+
+        key = f"pixels{PIXEL_SIDE}-" + digest(np.asarray(dataset.images))
+        feats = cached_arrays(cache_root(cache_dir) / "audit", key,
+                              lambda: {"x": pixel_features(dataset.images)})["x"]
+        return feats, f"pixels{PIXEL_SIDE}"
     if extractor is None and dataset.texts is not None:
         return tfidf_features(dataset.texts), f"tfidf-svd{TFIDF_DIMS}"
     if extractor is None:
