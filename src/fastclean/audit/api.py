@@ -47,6 +47,10 @@ class DataIssues:
         One row per (issue type, example), columns :data:`COLUMNS` (``data_issues.csv``).
     scores, flags : dict of str → ndarray (N,)
         Per-example score (lower = more suspicious) and flag for each issue type computed.
+    groups : ndarray (N,), optional
+        Duplicate set of each example (-1: none).
+    pairs : dict of str → ndarray (P, 2)
+        ``exact_duplicate`` / ``near_duplicate`` / ``cross_split_duplicate`` pairs found.
     counts : dict of str → int
         Flagged examples per issue type (and ``duplicate_sets``), for ``summary.json``.
     settings : dict
@@ -57,6 +61,7 @@ class DataIssues:
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     flags: dict[str, np.ndarray] = field(default_factory=dict)
     groups: np.ndarray | None = None
+    pairs: dict[str, np.ndarray] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -181,6 +186,7 @@ def find_data_issues(
         return pd.DataFrame(data)
 
     groups = None
+    pairs_found: dict[str, np.ndarray] = {}
     if "duplicates" in wanted and (keys is not None or nbrs is not None):
         t = time.perf_counter()
         exact_pairs = C.exact_duplicates(keys) if keys is not None else np.zeros((0, 2), np.int64)
@@ -197,8 +203,10 @@ def find_data_issues(
                 cache_dir=cache_dir,
             )
             settings["near_duplicate_rule"] = "pixels" if verify else "radius"
+            pairs_found["near_duplicate"] = near.pairs
             settings["near_duplicate_radius"] = near.radius
         groups = C.duplicate_sets(n, exact_pairs, near.pairs if near is not None else exact_pairs[:0])
+        pairs_found["exact_duplicate"] = exact_pairs
         if keys is not None:
             exact_groups = C.duplicate_sets(n, exact_pairs)
             members = np.flatnonzero(exact_groups >= 0)
@@ -216,6 +224,7 @@ def find_data_issues(
                               distance=np.round(nbrs.distances[members, 0].astype(np.float64), 6)))
         if splits is not None:
             pairs = C.cross_split_pairs(groups, splits_arr)
+            pairs_found["cross_split_duplicate"] = pairs
             flag = np.zeros(n, dtype=bool)
             flag[pairs[:, 0]] = True
             flags["cross_split_duplicate"] = flag
@@ -255,7 +264,7 @@ def find_data_issues(
     if groups is not None:
         counts["duplicate_sets"] = int(groups.max() + 1) if len(groups) else 0
     settings.update({"mode": mode, "checks": list(wanted)})
-    return DataIssues(table, scores, flags, groups, counts, settings, timings)
+    return DataIssues(table, scores, flags, groups, pairs_found, counts, settings, timings)
 
 
 def _neighbors(features, settings, backend, threads, seed, cache_dir):
