@@ -164,4 +164,6 @@ def read_data_issues(run_dir: str | os.PathLike):
                                "other_label": str})
     for col in ("index", "group", "other_index"):  # empty cells (no set, no partner) → -1
         table[col] = pd.to_numeric(table[col], errors="coerce").fillna(-1).astype(np.int64)
+    for col in ("score", "distance"):  # empty cells → NaN
+        table[col] = pd.to_numeric(table[col], errors="coerce")
     return table
