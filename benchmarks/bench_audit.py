@@ -99,12 +99,20 @@ def recall_1m(n: int, threads: int, sample: int = 1000) -> None:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = np.random.default_rng(1).choice(n, sample, replace=False)
-    xn = x / np.linalg.norm(x, axis=1, keepdims=True)
-    exact = []
-    for r in rows:
-        d = 1 - xn @ xn[r]
-        d[r] = np.inf
-        exact.append(np.argpartition(d, 10)[:10])
+    del nb.distances
+    q = x[rows] / np.linalg.norm(x[rows], axis=1, keepdims=True)
+    best_d = np.full((sample, 0), np.inf, np.float32)
+    best_i = np.zeros((sample, 0), np.int64)
+    for start in range(0, n, 100_000):  # exact search for the sample, block by block
+        block = x[start:start + 100_000]
+        d = 1 - (q @ block.T) / np.linalg.norm(block, axis=1)[None, :]
+        d[rows[:, None] == np.arange(start, start + len(block))[None, :]] = np.inf
+        cand_d = np.concatenate([best_d, d], axis=1)
+        cand_i = np.concatenate([best_i, np.broadcast_to(np.arange(start, start + len(block)), d.shape)], axis=1)
+        top = np.argpartition(cand_d, 10, axis=1)[:, :10]
+        best_d = np.take_along_axis(cand_d, top, 1)
+        best_i = np.take_along_axis(cand_i, top, 1)
+    exact = best_i
     recall = np.mean([len(set(e) & set(a)) / 10 for e, a in zip(exact, nb.indices[rows])])
     print(f"{n:,} x {x.shape[1]} float32, ivf, {threads} threads: {wall:.1f} s wall, {cpu:.1f} s CPU, "
           f"peak RSS {rss:,.0f} MB (the features alone: {x.nbytes / 2**20:,.0f} MB), "
