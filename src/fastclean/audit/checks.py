@@ -129,7 +129,8 @@ def near_duplicates(
         With ``pixel_threshold``: the raw images. Pairs within the radius are then only
         candidates, kept when their pixels at the best alignment differ by less than
         ``pixel_threshold`` (relative, :func:`~fastclean.audit.images.aligned_pixel_distance`
-        after :func:`~fastclean.audit.images.centre_by_mass`): copies, not look-alikes.
+        after :func:`~fastclean.audit.images.suppress_background` and
+        :func:`~fastclean.audit.images.centre_by_mass`): copies, not look-alikes.
     pixel_threshold : float, optional
     cache_dir : path, optional
         Reuse the pixel distances of the candidate pairs (:mod:`fastclean.audit.cache`).
@@ -155,11 +156,11 @@ def near_duplicates(
         pair_dist = pair_dist[first]
     if images is not None and pixel_threshold is not None and len(pairs):
         from .cache import cached_arrays, digest
-        from .images import aligned_pixel_distance, centre_by_mass
+        from .images import aligned_pixel_distance, centre_by_mass, suppress_background
 
-        key = "pixels-" + digest(np.asarray(images), pairs)
+        key = "pixels-v2-" + digest(np.asarray(images), pairs)
         pixel = cached_arrays(cache_dir, key, lambda: {
-            "d": aligned_pixel_distance(centre_by_mass(images), pairs)})["d"]
+            "d": aligned_pixel_distance(centre_by_mass(suppress_background(images)), pairs)})["d"]
         keep = pixel < pixel_threshold
         pairs, pair_dist = pairs[keep], pair_dist[keep]
     is_issue = np.zeros(n, dtype=bool)

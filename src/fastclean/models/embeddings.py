@@ -3,8 +3,8 @@
 - a model built on a cached extractor (EfficientNet-Lite0, ResNet, MiniLM, or the MiniLM member
   of ``minilm+tfidf``) → those cached features, no extra model pass;
 - ready-made feature vectors (``modality="array"``) → themselves;
-- small in-memory images (the CNN route: MNIST, digits) → grey pixels moved to their centre of
-  mass, box-averaged to at most 16 × 16 and centred on the dataset's mean image: a cheap vector
+- small in-memory images (the CNN route: MNIST, digits) → grey pixels, background below 25 % of
+  the brightest pixel zeroed, moved to their centre of mass, box-averaged to at most 16 × 16 and centred on the dataset's mean image: a cheap vector
   that a shift by a few pixels or re-noising barely moves;
 - texts scored by TF-IDF only → TF-IDF (word 1–2-grams) reduced to 128 dimensions (SVD);
 - images on disk scored by a model without features → EfficientNet-Lite0 features (cached).
@@ -60,7 +60,7 @@ def audit_features(
         from ..audit.cache import cached_arrays, digest
         from .cache import cache_root
 
-        key = f"pixels{PIXEL_SIDE}-" + digest(np.asarray(dataset.images))
+        key = f"pixels{PIXEL_SIDE}-v2-" + digest(np.asarray(dataset.images))
         feats = cached_arrays(cache_root(cache_dir) / "audit", key,
                               lambda: {"x": pixel_features(dataset.images)})["x"]
         return feats, f"pixels{PIXEL_SIDE}"
@@ -97,11 +97,12 @@ def _extractor_of(model: Model | None):
 
 
 def pixel_features(images: np.ndarray, side: int = PIXEL_SIDE) -> np.ndarray:
-    """Grey images moved to their centre of mass, box-averaged to at most ``side`` pixels a side,
-    flattened and mean-centred (a copy shifted by a few pixels lands on the same vector)."""
-    from ..audit.images import centre_by_mass
+    """Grey images with a faint background zeroed, moved to their centre of mass, box-averaged to
+    at most ``side`` pixels a side, flattened and mean-centred (a copy shifted by a few pixels or
+    re-noised lands on nearly the same vector)."""
+    from ..audit.images import centre_by_mass, suppress_background
 
-    x = centre_by_mass(images)
+    x = centre_by_mass(suppress_background(images))
     n, h, w = x.shape
     f = max(1, int(np.ceil(max(h, w) / side)))
     hp, wp = -(-h // f) * f, -(-w // f) * f
