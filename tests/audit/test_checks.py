@@ -177,3 +177,13 @@ def test_without_features_only_label_checks_run():
     res = find_data_issues(None, labels, n_classes=2)
     assert set(res.flags) == {"class_imbalance"}
     assert res.counts["class_imbalance"] == 4
+
+
+def test_importing_the_audit_package_imports_no_torch_and_no_faiss():
+    import subprocess
+    import sys
+
+    code = ("import sys, fastclean.audit, fastclean.data_issues; "
+            "print(sorted(m for m in ('torch', 'faiss', 'sklearn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
