@@ -56,10 +56,13 @@ def _pairs(all_rows: Any, dup: Any, run: Any, root: str | None, top_k: int) -> s
         return '<p class="note">No duplicates found.</p>'
     conflicting = set(all_rows.loc[all_rows["issue_type"] == "conflicting_duplicate", "group"].tolist())
     # One pair per set: cross-split and conflicting sets first, then the closest.
+    same = (dup["given_label"].astype(str) == dup["other_label"].astype(str)) \
+        if "other_label" in dup.columns else False
     dup = dup.assign(
         _cross=(dup["issue_type"] != "cross_split_duplicate").astype(int),
         _conf=(~dup["group"].isin(conflicting)).astype(int),
-    ).sort_values(["_cross", "_conf", "distance", "index"], kind="stable")
+        _same=same,  # in a conflicting set, show a pair whose labels differ
+    ).sort_values(["_cross", "_conf", "_same", "distance", "index"], kind="stable")
     seen, cards = set(), []
     for row in dup.to_dict("records"):
         key = row["group"] if int(row["group"]) >= 0 else ("exact", row["index"])
