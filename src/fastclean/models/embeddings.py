@@ -60,7 +60,7 @@ def audit_features(
         from ..audit.cache import cached_arrays, digest
         from .cache import cache_root
 
-        key = f"pixels{PIXEL_SIDE}-v2-" + digest(np.asarray(dataset.images))
+        key = f"pixels{PIXEL_SIDE}-v3-" + digest(np.asarray(dataset.images))
         feats = cached_arrays(cache_root(cache_dir) / "audit", key,
                               lambda: {"x": pixel_features(dataset.images)})["x"]
         return feats, f"pixels{PIXEL_SIDE}"
@@ -111,7 +111,9 @@ def pixel_features(images: np.ndarray, side: int = PIXEL_SIDE) -> np.ndarray:
     x = x.reshape(n, hp // f, f, wp // f, f).mean(axis=(2, 4)).reshape(n, -1)
     x /= 255.0
     x -= x.mean(axis=0, keepdims=True)
-    return np.ascontiguousarray(x, dtype=np.float32)
+    # A small constant last column: an image equal to the mean image (all images alike) is not
+    # the zero vector, which has no direction under cosine distance.
+    return np.ascontiguousarray(np.hstack([x, np.full((n, 1), 1e-3, np.float32)]), dtype=np.float32)
 
 
 def tfidf_features(texts: Sequence[str], dims: int = TFIDF_DIMS) -> np.ndarray:
