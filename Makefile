@@ -12,7 +12,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[vision,text,app,dev,audit]"
+	$(BIN)/python -m pip install -q -e ".[vision,text,app,dask,dev,audit]"
 	touch $(STAMP)
 
 demo: $(STAMP)

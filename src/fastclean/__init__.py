@@ -37,6 +37,19 @@ from .core import (  # noqa: F401  (fastclean's own richer variants)
 )
 from .compat.count import estimate_noise_matrices
 from .compat.dataset import find_overlapping_classes, health_summary, rank_classes_by_label_quality
+from .scale.dispatch import accept_chunked as _accept_chunked
+
+# Row-chunked pred_probs (dask arrays, .zarr stores, .npy paths) run block by block (#11):
+# the functions with fastclean's (core) semantics; cleanlab's DataFrame-returning names
+# above stay in memory.
+(find_label_issues, get_label_quality_scores, order_label_issues, get_confident_thresholds,
+ compute_confident_joint, estimate_joint, num_label_issues, overall_label_health_score,
+ label_health_summary, class_label_quality, overlapping_class_pairs,
+ estimate_noise_matrices_from_pred_probs) = map(_accept_chunked, (
+    find_label_issues, get_label_quality_scores, order_label_issues, get_confident_thresholds,
+    compute_confident_joint, estimate_joint, num_label_issues, overall_label_health_score,
+    label_health_summary, class_label_quality, overlapping_class_pairs,
+    estimate_noise_matrices_from_pred_probs))
 
 __version__ = "0.1.0"
 __all__ = list(_core_all) + [

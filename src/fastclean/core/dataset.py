@@ -185,12 +185,19 @@ def label_health_summary(labels, pred_probs, *, class_names=None, confident_join
     joint = _joint(labels, pred_probs, confident_joint, groups)
     _, off = _compute_confident_joint(labels, pred_probs, groups, calibrate=False)
     n_issues = _count_off_diagonal_issues(labels, pred_probs, off)
+    return summary_from_joint(joint, n_issues, groups.counts, names)
+
+
+def summary_from_joint(joint: np.ndarray, n_issues: int, class_counts: np.ndarray,
+                       names: list) -> dict:
+    """The :func:`label_health_summary` dict from the estimated joint and the issue count."""
+    n, k = int(class_counts.sum()), len(joint)
     table = _class_table(joint, n)
     per_class = [
         {
             "class": names[int(c)],
             "class_index": int(c),
-            "n_given": int(groups.counts[c]),
+            "n_given": int(class_counts[c]),
             "n_issues_estimated": int(table["label_issues"][i]),
             "n_inverse_issues_estimated": int(table["inverse_label_issues"][i]),
             "label_noise": float(table["label_noise"][i]),
