@@ -72,6 +72,7 @@ def cross_val_pred_probs(
     seed: int = 0,
     cache_dir: str | os.PathLike | None = None,
     progress: bool = True,
+    fold_runner=None,
 ) -> np.ndarray:
     """Out-of-sample predicted probabilities for every example, by stratified K-fold.
 
@@ -94,6 +95,11 @@ def cross_val_pred_probs(
         ``~/.cache/fastclean``).
     progress : bool
         Show rich progress bars for feature extraction and folds.
+    fold_runner : callable, optional
+        ``fold_runner(fit_fold, jobs)`` returns ``[fit_fold(**job) for job in jobs]`` in
+        order, wherever it likes (``fastclean.scale`` runs them as Dask tasks); default: here,
+        one after the other. Each job writes its fold's cache file, so results and caches
+        are the same either way.
 
     Returns
     -------
@@ -140,19 +146,37 @@ def cross_val_pred_probs(
 
         with limited_threads():
             inputs = model.prepare(dataset, cache_dir=cache_dir, progress=progress)
+        if fold_runner is not None:
+            jobs = [dict(model=model, inputs=inputs, labels=dataset.labels, test=held_out[i],
+                         n_classes=n_classes, seed=int(seed) + i,
+                         path=where / f"fold{i}of{folds}.npy") for i in todo]
+            for i, probs in zip(todo, fold_runner(fit_fold, jobs)):
+                pred_probs[held_out[i]] = probs
+            return pred_probs
         with limited_threads(), \
                 progress_bar(f"{model.name}: {folds}-fold cross-validation", folds, progress) as advance:
             advance(folds - len(todo))
             for i in todo:
-                test = held_out[i]
-                train = np.setdiff1d(np.arange(len(dataset)), test, assume_unique=True)
-                model.fit(take_rows(inputs, train), dataset.labels[train], n_classes=n_classes,
-                          seed=int(seed) + i)
-                probs = _normalise(model.predict_proba(take_rows(inputs, test)), model.name)
-                save_npy(where / f"fold{i}of{folds}.npy", probs)
-                pred_probs[test] = probs
+                pred_probs[held_out[i]] = fit_fold(
+                    model=model, inputs=inputs, labels=dataset.labels, test=held_out[i],
+                    n_classes=n_classes, seed=int(seed) + i, path=where / f"fold{i}of{folds}.npy")
                 advance(1)
     return pred_probs
+
+
+def fit_fold(*, model: Model, inputs, labels: np.ndarray, test: np.ndarray, n_classes: int,
+             seed: int, path) -> np.ndarray:
+    """Fit ``model`` on every row but ``test``, score ``test``, cache the fold at ``path``.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(test), n_classes)
+    """
+    train = np.setdiff1d(np.arange(len(labels)), test, assume_unique=True)
+    model.fit(take_rows(inputs, train), labels[train], n_classes=n_classes, seed=seed)
+    probs = _normalise(model.predict_proba(take_rows(inputs, test)), model.name)
+    save_npy(path, probs)
+    return probs
 
 
 def fit_predict_split(

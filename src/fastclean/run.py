@@ -254,7 +254,9 @@ def read_run(path: str | os.PathLike) -> Run:
             path=path,
             issues=read("issues.csv"),
             examples=read("examples.csv") if (path / "examples.csv").exists() else read("issues.csv"),
-            pred_probs=reading("pred_probs.npy", lambda: np.load(path / "pred_probs.npy", mmap_mode="r")),
+            # A run over a .zarr pred_probs keeps no copy of it (fastclean.scale.run_dir).
+            pred_probs=reading("pred_probs.npy", lambda: np.load(path / "pred_probs.npy", mmap_mode="r"))
+            if (path / "pred_probs.npy").exists() else None,
             labels=reading("labels.npy", lambda: np.load(path / "labels.npy")),
             classes=load_json("classes.json"),
             summary=summary,
@@ -402,6 +404,7 @@ def find_in_dataset(
     progress: bool = True,
     save_model: bool = True,
     checks: str | Sequence[str] | None = None,
+    fold_runner=None,
 ) -> FindResult:
     """Run the whole ``find`` pipeline on a dataset: load, inject noise, score out-of-sample, flag.
 
@@ -435,6 +438,8 @@ def find_in_dataset(
         Which checks to run: ``labels`` (confident learning), ``duplicates``, ``outliers``,
         ``imbalance`` (:mod:`fastclean.audit`); default all. Without ``labels`` no label issue
         is flagged (the probabilities are still computed and written).
+    fold_runner : callable, optional
+        Where the cross-validation folds run (see :func:`fastclean.crossval.cross_val_pred_probs`).
 
     Returns
     -------
@@ -496,7 +501,8 @@ def find_in_dataset(
     else:
         target = full
         pred_probs = crossval.cross_val_pred_probs(
-            full, estimator, folds=folds, seed=seed, cache_dir=cache_dir, progress=progress
+            full, estimator, folds=folds, seed=seed, cache_dir=cache_dir, progress=progress,
+            fold_runner=fold_runner,
         )
         rows = np.arange(len(full))
         method = f"{folds}-fold stratified cross-validation"

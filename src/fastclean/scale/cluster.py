@@ -1,0 +1,83 @@
+"""Dask clusters for the CLI: a local one (``--workers N``) or an existing one (``--scheduler``).
+
+``--workers 1`` (the default) starts nothing: callers get ``None`` and run in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Iterator
+
+#: Seconds to wait for an existing scheduler before giving up.
+CONNECT_TIMEOUT = 5
+
+_ADDRESS = re.compile(r"^(tcp|tls|inproc|ws|wss|ucx)://[^\s/]+$")
+
+
+def check_cluster_options(workers: int | None, scheduler: str | None,
+                          memory_limit: str | None = None) -> None:
+    """Reject contradictory or malformed options before anything is started or written."""
+    if workers is not None and (isinstance(workers, bool) or workers < 1):
+        raise ValueError(f"workers: expected a positive int, got {workers!r}")
+    if scheduler is not None:
+        if workers not in (None, 1):
+            raise ValueError("give --workers (a local cluster) or --scheduler (an existing "
+                             "cluster), not both")
+        if not _ADDRESS.match(scheduler):
+            raise ValueError(f"scheduler: expected an address like tcp://HOST:8786, "
+                             f"got {scheduler!r}")
+    if memory_limit is not None and not re.match(r"^\d+(\.\d+)?\s*[KMGT]?i?B?$", memory_limit,
+                                                 re.IGNORECASE):
+        raise ValueError(f"memory limit: expected a size like 3GB, got {memory_limit!r}")
+
+
+@contextlib.contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, *,
+                memory_limit: str | None = None,
+                timeout: float = CONNECT_TIMEOUT) -> Iterator[object | None]:
+    """A ``distributed.Client`` for the options, or None when one local worker is asked for.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Start a ``LocalCluster`` of this many single-threaded worker processes (1 or None:
+        no cluster, yield None).
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://HOST:PORT``).
+    memory_limit : str, optional
+        Memory limit per local worker (``"3GB"``); default: dask's share of the machine.
+    timeout : float
+        Seconds to wait for ``scheduler``.
+
+    Raises
+    ------
+    ValueError
+        Bad options, dask missing, or a scheduler that cannot be reached.
+    """
+    check_cluster_options(workers, scheduler, memory_limit)
+    if scheduler is None and (workers is None or workers == 1):
+        yield None
+        return
+    try:
+        import distributed
+    except ImportError:
+        raise ValueError("--workers/--scheduler need dask: pip install 'fastclean[dask]'") \
+            from None
+    with contextlib.ExitStack() as stack:
+        if scheduler is not None:
+            try:
+                client = distributed.Client(scheduler, timeout=timeout)
+            except (OSError, TimeoutError) as exc:
+                raise ValueError(f"scheduler: cannot connect to {scheduler} within {timeout:g} s "
+                                 f"({type(exc).__name__})") from None
+            stack.callback(client.close)
+        else:
+            cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True,
+                memory_limit=memory_limit or "auto", dashboard_address=None,
+                silence_logs=50)
+            stack.callback(cluster.close)
+            client = distributed.Client(cluster)
+            stack.callback(client.close)
+        yield client
