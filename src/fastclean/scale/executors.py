@@ -16,6 +16,10 @@ def _call(fn, block, *args):
     return fn(block, *args)
 
 
+def _call_packed(fn, block, packed: tuple, *common):
+    return _call(fn, block, *packed, *common)
+
+
 class SerialExecutor:
     """Every block in this process, one after the other (memory: one block at a time)."""
 
@@ -43,10 +47,15 @@ class DaskExecutor:
         """``fn(block, *per_block[i], *common)`` for every block as tasks; results in order."""
         from dask import delayed
 
-        # Shared arguments travel once, not once per task.
+        # Shared arguments travel once, not once per task; per-block arguments go straight to
+        # the workers instead of through the scheduler inside the task graph.
         shared = [self.client.scatter(c, broadcast=False) if _is_large(c) else c
                   for c in common]
-        tasks = [delayed(_call, pure=False)(fn, source.task_input(i), *per_block[i], *shared)
+        blocks = [source.task_input(i) for i in range(len(source))]
+        # One scatter call per pass; hash=False: equal blocks must still be separate data.
+        args = self.client.scatter([tuple(a) for a in per_block], hash=False) \
+            if per_block else []
+        tasks = [delayed(_call_packed, pure=False)(fn, blocks[i], args[i], *shared)
                  for i in range(len(source))]
         futures = self.client.compute(tasks, retries=self.retries)
         try:

@@ -161,6 +161,9 @@ class ChunkedSource:
         start, stop = self.bounds[i]
         if self._dask is not None:
             return np.asarray(self._dask.blocks[i].compute(scheduler="sync"))
+        if self._ref_kind == "npy":
+            # A fresh mapping per block: its pages leave this process's resident set with it.
+            return BlockRef("npy", self._path, start, stop).load()
         return self._array[start:stop]
 
     def task_input(self, i: int):

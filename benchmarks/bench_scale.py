@@ -1,0 +1,241 @@
+"""Benchmarks of issue 11: fastclean on a Dask cluster.
+
+``mnist``: ``fastclean find mnist-test --noise 25`` with ``--workers 1`` (no Dask) and
+``--workers 2`` (a local cluster, folds as tasks), each on a cold fold cache; checks the run
+directories are identical and prints the wall and CPU-time ratio.
+
+``big``: one .npy of N x K float32 pred_probs on disk (written block by block, deleted at the
+end unless --keep); times the single-process chunked run and a 2-worker local cluster with a
+memory limit per worker, checks they agree exactly, and (optionally) runs cleanlab 2.9's
+in-memory ``find_label_issues`` under an address-space cap and its ``find_label_issues_batched``.
+
+    python benchmarks/bench_scale.py mnist --data-dir ../shared/data
+    python benchmarks/bench_scale.py big --rows 20000000 --classes 100 --dir /tmp/i11/big \\
+        --worker-memory 3GB --cleanlab-cap 12000000000 --batched-rows 20000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def timed(cmd: list, env: dict | None = None) -> dict:
+    """Run ``cmd``; wall seconds, CPU seconds of it and its children, load before/after."""
+    before_cpu, load_before = _children_cpu(), _load()
+    start = time.perf_counter()
+    res = subprocess.run(cmd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if res.returncode != 0:
+        sys.exit(f"failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr[-3000:]}")
+    return {"wall": wall, "cpu": _children_cpu() - before_cpu, "load_before": load_before,
+            "load_after": _load(), "stdout": res.stdout}
+
+
+def bench_mnist(args) -> None:
+    fastclean = [sys.executable, "-m", "fastclean"]
+    root = Path(args.work)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    results = {}
+    for workers in args.workers:
+        out, cache = root / f"run-w{workers}", root / f"cache-w{workers}"
+        cmd = fastclean + ["find", "mnist-test", "--noise", "25", "--seed", str(args.seed),
+                           "--out", str(out), "--workers", str(workers)]
+        if args.data_dir:
+            cmd += ["--data-dir", args.data_dir]
+        r = timed(cmd, env={"FASTCLEAN_CACHE": str(cache), "FASTCLEAN_THREADS": "1"})
+        results[workers] = r
+        print(f"--workers {workers}: wall {r['wall']:.1f} s, cpu {r['cpu']:.1f} s, "
+              f"load {r['load_before']} -> {r['load_after']}", flush=True)
+    base, other = args.workers[0], args.workers[-1]
+    same = all((root / f"run-w{base}" / name).read_bytes()
+               == (root / f"run-w{other}" / name).read_bytes()
+               for name in ("issues.csv", "examples.csv", "pred_probs.npy"))
+    ratio = results[base]["wall"] / results[other]["wall"]
+    print(f"identical run directories (issues, examples, pred_probs): {same}")
+    print(f"speedup --workers {other} vs {base}: {ratio:.2f}x wall; "
+          f"cpu {results[base]['cpu']:.1f} s vs {results[other]['cpu']:.1f} s")
+
+
+def write_big(path: Path, n: int, k: int, seed: int) -> None:
+    """Write labels and float32 pred_probs block by block (never the whole array in memory)."""
+    sys.path.insert(0, str(HERE))
+    from bench_core import make_data
+
+    path.mkdir(parents=True, exist_ok=True)
+    probs = np.lib.format.open_memmap(path / "p.npy", mode="w+", dtype=np.float32, shape=(n, k))
+    labels = np.empty(n, dtype=np.int64)
+    step = 1_000_000
+    for i, start in enumerate(range(0, n, step)):
+        y, p = make_data(min(step, n - start), k, np.float32, seed=seed + i)
+        probs[start:start + len(y)] = p
+        labels[start:start + len(y)] = y
+        probs.flush()
+    del probs
+    np.save(path / "y.npy", labels)
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM; unlike ru_maxrss, not inherited over exec)."""
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _child(args) -> None:
+    """One measured run in a fresh process; prints a JSON line."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    labels = np.load(Path(args.dir) / "y.npy")
+    probs_path = str(Path(args.dir) / "p.npy")
+    start = time.perf_counter()
+    out = {}
+    if args.child == "serial":
+        import fastclean
+
+        ranked = fastclean.find_label_issues(labels, probs_path, chunk_rows=args.chunk_rows,
+                                             return_indices_ranked_by="self_confidence")
+        np.save(Path(args.dir) / "ranked-serial.npy", ranked)
+    elif args.child == "dask":
+        import distributed
+
+        import fastclean
+        from fastclean.scale.cluster import local_cluster
+
+        with local_cluster(2, args.worker_memory) as cluster, distributed.Client(cluster) as c:
+            started = time.perf_counter()
+            ranked = fastclean.find_label_issues(labels, probs_path, client=c,
+                                                 chunk_rows=args.chunk_rows,
+                                                 return_indices_ranked_by="self_confidence")
+            out["without_startup"] = time.perf_counter() - started
+        np.save(Path(args.dir) / "ranked-dask.npy", ranked)
+    elif args.child == "cleanlab":
+        from cleanlab.filter import find_label_issues
+
+        probs = np.load(probs_path)  # in memory, as cleanlab needs
+        ranked = find_label_issues(labels, probs, return_indices_ranked_by="self_confidence")
+        np.save(Path(args.dir) / "ranked-cleanlab.npy", ranked)
+    elif args.child == "batched":
+        from cleanlab.experimental.label_issues_batched import find_label_issues_batched
+
+        rows = args.batched_rows
+        probs = np.load(probs_path, mmap_mode="r")[:rows]
+        ranked = find_label_issues_batched(labels=labels[:rows], pred_probs=probs,
+                                           batch_size=100_000, n_jobs=1, verbose=False)
+        np.save(Path(args.dir) / "ranked-batched.npy", ranked)
+    out["seconds"] = time.perf_counter() - start
+    out["peak_rss_mb"] = _peak_rss_mb()
+    print(json.dumps(out))
+
+
+def _run_child(args, kind: str, cap: int | None = None) -> dict:
+    cmd = [sys.executable, __file__, "big", "--child", kind, "--dir", args.dir,
+           "--chunk-rows", str(args.chunk_rows), "--worker-memory", args.worker_memory,
+           "--batched-rows", str(args.batched_rows)]
+    if cap:
+        cmd = ["prlimit", f"--as={cap}", "--"] + cmd
+    before = _children_cpu()
+    start = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True,
+                         env={**os.environ, "FASTCLEAN_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    wall = time.perf_counter() - start
+    info = {"wall": wall, "cpu": _children_cpu() - before, "rc": res.returncode, "load": _load()}
+    if res.returncode == 0:
+        info.update(json.loads(res.stdout.strip().splitlines()[-1]))
+    else:
+        info["error"] = (res.stderr.strip().splitlines() or ["?"])[-1][:300]
+    print(kind, json.dumps(info), flush=True)
+    return info
+
+
+def bench_big(args) -> None:
+    if args.child:
+        return _child(args)
+    path = Path(args.dir)
+    if not (path / "p.npy").exists():
+        t = time.perf_counter()
+        write_big(path, args.rows, args.classes, args.seed)
+        print(f"wrote {args.rows} x {args.classes} float32 in {time.perf_counter() - t:.0f} s",
+              flush=True)
+    try:
+        serial = _run_child(args, "serial")
+        dask = _run_child(args, "dask")
+        a, b = np.load(path / "ranked-serial.npy"), np.load(path / "ranked-dask.npy")
+        print(f"dask == serial chunked: {np.array_equal(a, b)} ({len(a)} issues); "
+              f"time ratio dask/serial {dask['wall'] / serial['wall']:.2f} "
+              f"(without cluster start-up {dask.get('without_startup', float('nan')) / serial['wall']:.2f})")
+        if args.cleanlab_cap:
+            _run_child(args, "cleanlab", cap=args.cleanlab_cap)
+            if (path / "ranked-cleanlab.npy").exists():
+                c = np.load(path / "ranked-cleanlab.npy")
+                print(f"cleanlab in-memory == fastclean: {np.array_equal(a, c)}")
+        if args.batched_rows:
+            batched = _run_child(args, "batched")
+            if batched["rc"] == 0:
+                got = np.load(path / "ranked-batched.npy")
+                rows = args.batched_rows
+                exact = a[a < rows] if rows < args.rows else a
+                if rows < args.rows:  # the exact answer on the same prefix
+                    import fastclean
+
+                    labels = np.load(path / "y.npy")[:rows]
+                    exact = fastclean.find_label_issues(
+                        labels, np.load(path / "p.npy", mmap_mode="r")[:rows],
+                        return_indices_ranked_by="self_confidence")
+                sa, sb = set(exact.tolist()), set(got.tolist())
+                print(f"batched on {rows} rows: flags {len(sb)}, exact flags {len(sa)}, "
+                      f"in both {len(sa & sb)}, only batched {len(sb - sa)}, "
+                      f"only exact {len(sa - sb)}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    m = sub.add_parser("mnist")
+    m.add_argument("--data-dir")
+    m.add_argument("--work", default="/tmp/bench-scale-mnist")
+    m.add_argument("--workers", type=int, nargs=2, default=[1, 2])
+    m.add_argument("--seed", type=int, default=0)
+    b = sub.add_parser("big")
+    b.add_argument("--rows", type=int, default=20_000_000)
+    b.add_argument("--classes", type=int, default=100)
+    b.add_argument("--dir", default="/tmp/bench-scale-big")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--chunk-rows", type=int, default=250_000)
+    b.add_argument("--worker-memory", default="3GB")
+    b.add_argument("--cleanlab-cap", type=int, default=0,
+                   help="address-space cap (bytes) for cleanlab's in-memory call; 0 skips it")
+    b.add_argument("--batched-rows", type=int, default=0,
+                   help="rows for cleanlab's find_label_issues_batched; 0 skips it")
+    b.add_argument("--keep", action="store_true", help="keep the data on disk")
+    b.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    (bench_mnist if args.what == "mnist" else bench_big)(args)
+
+
+if __name__ == "__main__":
+    main()
