@@ -7,6 +7,8 @@ An executor has one method, ``map(fn, source, per_block, common)``, returning
 
 from __future__ import annotations
 
+import warnings
+
 from .sources import BlockRef, ChunkedSource
 
 
@@ -16,8 +18,6 @@ def _call(fn, block, *args):
     return fn(block, *args)
 
 
-def _call_packed(fn, block, packed: tuple, *common):
-    return _call(fn, block, *packed, *common)
 
 
 class SerialExecutor:
@@ -47,17 +47,17 @@ class DaskExecutor:
         """``fn(block, *per_block[i], *common)`` for every block as tasks; results in order."""
         from dask import delayed
 
-        # Shared arguments travel once, not once per task; per-block arguments go straight to
-        # the workers instead of through the scheduler inside the task graph.
-        shared = [self.client.scatter(c, broadcast=False) if _is_large(c) else c
-                  for c in common]
-        blocks = [source.task_input(i) for i in range(len(source))]
-        # One scatter call per pass; hash=False: equal blocks must still be separate data.
-        args = self.client.scatter([tuple(a) for a in per_block], hash=False) \
-            if per_block else []
-        tasks = [delayed(_call_packed, pure=False)(fn, blocks[i], args[i], *shared)
+        # Arguments live in the task graph (the scheduler keeps them), so a task whose worker
+        # died can run again elsewhere; data scattered to one worker would die with it.
+        # Shared arguments are one graph key each, sent once per worker.
+        shared = [delayed(c, pure=True) if _is_large(c) else c for c in common]
+        tasks = [delayed(_call, pure=False)(fn, source.task_input(i), *per_block[i], *shared)
                  for i in range(len(source))]
-        futures = self.client.compute(tasks, retries=self.retries)
+        with warnings.catch_warnings():
+            # Per-block arguments are a few bytes a row; dask warns about any large graph.
+            warnings.filterwarnings("ignore", message=".*Large object.*")
+            warnings.filterwarnings("ignore", message=".*large graph.*", category=UserWarning)
+            futures = self.client.compute(tasks, retries=self.retries)
         try:
             return self.client.gather(futures)
         finally:
