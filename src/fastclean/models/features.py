@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import contextvars
 import os
 from contextlib import contextmanager
 from typing import Iterator
@@ -79,20 +80,27 @@ def cached_features(
         return cached
     parts_dir = path.with_suffix(".parts")
     chunks = []
+    runner = _CHUNK_RUNNER.get()
     with progress_bar(f"{extractor.name} features", len(dataset), progress) as advance:
+        jobs = []
         for start in range(0, len(dataset), CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, len(dataset))
             part_path = parts_dir / f"{start:09d}-{stop:09d}.npy"
             part = load_npy(part_path)
             if part is None or part.shape[0] != stop - start:
-                part = extractor.extract(dataset.subset(np.arange(start, stop)), progress=False)
-                part = np.ascontiguousarray(part, dtype=np.float32)
-                if part.ndim != 2 or part.shape[0] != stop - start:
-                    raise RuntimeError(f"{extractor.name} returned shape {part.shape} "
-                                       f"for {stop - start} examples")
-                save_npy(part_path, part)
+                job = dict(extractor=extractor, dataset=dataset.subset(np.arange(start, stop)),
+                           path=part_path)
+                if runner is not None:  # run later, all missing chunks at once
+                    jobs.append((len(chunks), job))
+                    chunks.append(None)
+                    continue
+                part = extract_chunk(**job)
             chunks.append(part)
             advance(stop - start)
+        if jobs:
+            for (i, _), part in zip(jobs, runner(extract_chunk, [job for _, job in jobs])):
+                chunks[i] = part
+                advance(len(part))
     feats = np.concatenate(chunks) if chunks else np.zeros((0, 0), np.float32)
     save_npy(path, feats)
     for part_path in parts_dir.glob("*.npy"):
@@ -100,6 +108,33 @@ def cached_features(
     with contextlib.suppress(OSError):
         parts_dir.rmdir()
     return feats
+
+
+def extract_chunk(*, extractor: FeatureExtractor, dataset: LabelledDataset, path) -> np.ndarray:
+    """Features of one chunk of rows, saved at ``path`` (a part file of the cache)."""
+    part = extractor.extract(dataset, progress=False)
+    part = np.ascontiguousarray(part, dtype=np.float32)
+    if part.ndim != 2 or part.shape[0] != len(dataset):
+        raise RuntimeError(f"{extractor.name} returned shape {part.shape} "
+                           f"for {len(dataset)} examples")
+    save_npy(path, part)
+    return part
+
+
+#: Where missing feature chunks are extracted: None (here, in order), or a callable
+#: ``runner(extract_chunk, jobs) -> [extract_chunk(**job) for job in jobs]`` that
+#: :mod:`fastclean.scale` sets to run them as Dask tasks (see :func:`chunk_runner`).
+_CHUNK_RUNNER: contextvars.ContextVar = contextvars.ContextVar("chunk_runner", default=None)
+
+
+@contextmanager
+def chunk_runner(runner) -> Iterator[None]:
+    """Extract missing feature chunks with ``runner`` inside the block (None: here)."""
+    token = _CHUNK_RUNNER.set(runner)
+    try:
+        yield
+    finally:
+        _CHUNK_RUNNER.reset(token)
 
 
 @contextmanager
