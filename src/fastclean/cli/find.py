@@ -92,13 +92,23 @@ def find(
         None, "--checks", help="Comma-separated: labels, duplicates, outliers, imbalance (default: "
         "all; --labels/--pred-probs runs have no features, so only labels and imbalance)."
     ),
+    workers: int = typer.Option(1, "--workers", help="Dask worker processes to start locally "
+                                "(1: no Dask). Same results, same caches."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Use a running Dask "
+                                            "cluster at this address (tcp://HOST:PORT)."),
+    worker_memory: Optional[str] = typer.Option(None, "--worker-memory",
+                                                help="Memory limit per local worker, e.g. 3GB."),
+    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1,
+                                             help="Rows per block of a .npy pred_probs."),
 ) -> None:
     """Find label issues and write a run directory (issues.csv, summary.json, report.html, …)."""
     from .. import run as run_module
     from ..audit import parse_checks
+    from ..scale.cli import check_cluster_options, find_chunked_run, fold_runner, use_cluster, wants_chunked
     from .safety import check_find_args, dataset_inputs, load_array_noted as load_array, renormalize_hint
 
     check_find_args(dataset, labels, pred_probs, classes)
+    check_cluster_options(workers, scheduler, worker_memory)
     wanted = parse_checks(checks)
     if multi_label and dataset is not None:
         raise ValueError("--multi-label needs --labels and --pred-probs (no DATASET)")
@@ -108,11 +118,18 @@ def find(
         _find_multilabel(labels, pred_probs, classes, out, filter_by.value, rank_by.value,
                          label_sep, label_col, overwrite, top)
         return
+    client = use_cluster(workers, scheduler, worker_memory)  # None: no Dask
     started = time.perf_counter()
     if dataset is None:
         if labels is None or pred_probs is None:
             raise ValueError("give a DATASET, or both --labels and --pred-probs")
         class_names = _read_classes(classes) if classes else None
+        if wants_chunked(pred_probs, client is not None):  # block by block, no copy
+            find_chunked_run(labels, pred_probs, out, classes=class_names, renormalize=renormalize,
+                             filter_by=filter_by.value, rank_by=rank_by.value, client=client,
+                             chunk_rows=chunk_rows, overwrite=overwrite)
+            print_run(out, top=top)
+            return
         with renormalize_hint():
             result = run_module.find_from_probs(
                 load_array(labels, what="labels"),
@@ -145,6 +162,7 @@ def find(
             split_col=split_col,
             skip_bad=skip_bad,
             checks=wanted,
+            fold_runner=fold_runner(client),
         )
     result.timings["total"] = time.perf_counter() - started
     with console.status("writing run directory"):

@@ -52,9 +52,6 @@ class DaskJobRunner:
         return self.client.gather(futures)
 
 
-#: Kept for the name used by the CLI.
-DaskFoldRunner = DaskJobRunner
-
 
 @contextlib.contextmanager
 def dask_feature_chunks(client, threads: int = 1):

@@ -132,7 +132,7 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
                     "total": round(time.perf_counter() - started, 4)},
         "accuracy_vs_given_labels": float(np.mean(row_argmax == engine.labels)),
     }
-    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+    with atomic_output_dir(out, overwrite=overwrite, kind="find") as tmp:
         frame.to_csv(tmp / "issues.csv", index=False)
         np.save(tmp / "labels.npy", engine.labels)
         if isinstance(pred_probs, (str, os.PathLike)) and Path(pred_probs).suffix.lower() == ".npy":
