@@ -35,14 +35,16 @@ def arrays(tmp_path_factory):
 
 def test_zarr_and_two_workers_write_the_in_memory_issues(arrays, tmp_path):
     y = str(arrays / "y.npy")
+    names = tmp_path / "classes.json"
+    names.write_text(json.dumps(["cat", "dog;x", "a:b", "50%", "e", "f"]))
     base = invoke("find", "--labels", y, "--pred-probs", str(arrays / "p.npy"),
-                  "--out", str(tmp_path / "mem"))
+                  "--classes", str(names), "--out", str(tmp_path / "mem"))
     assert base.exit_code == 0, base.output
     chunked = invoke("find", "--labels", y, "--pred-probs", str(arrays / "p.zarr"),
-                     "--out", str(tmp_path / "zarr"))
+                     "--classes", str(names), "--out", str(tmp_path / "zarr"))
     assert chunked.exit_code == 0, chunked.output
     dask = run_cli("find", "--labels", y, "--pred-probs", str(arrays / "p.npy"), "--workers", "2",
-                   "--chunk-rows", "900", "--out", str(tmp_path / "dask"))
+                   "--classes", str(names), "--chunk-rows", "900", "--out", str(tmp_path / "dask"))
     assert dask.returncode == 0, dask.stderr
     expected = (tmp_path / "mem" / "issues.csv").read_bytes()
     assert len(expected.splitlines()) > 100

@@ -64,6 +64,7 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
 
     from ..atomic import atomic_output_dir
     from ..run import ISSUE_COLUMNS, _json_default, confidence_bucket
+    from ..top3 import format_top3
     from .executors import DaskExecutor, SerialExecutor
 
     started = time.perf_counter()
@@ -97,7 +98,7 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
     lab = engine.labels[rows]
     m = len(rows)
     confidence = gathered[np.arange(m), suggested]
-    top3 = [";".join(f"{names[c]}:{gathered[i, c]:.3f}" for c in r) for i, r in enumerate(top3_idx)]
+    top3 = [format_top3(names, gathered[i], r) for i, r in enumerate(top3_idx)]
     frame = pd.DataFrame({
         "rank": np.empty(m, dtype=np.int64),
         "index": rows,
