@@ -96,6 +96,13 @@ def write_big(path: Path, n: int, k: int, seed: int) -> None:
     np.save(path / "y.npy", labels)
 
 
+def _mem_available() -> int:
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 def _peak_rss_mb() -> float:
     """This process's peak resident set (VmHWM; unlike ru_maxrss, not inherited over exec)."""
     for line in open("/proc/self/status"):
@@ -186,7 +193,12 @@ def bench_big(args) -> None:
               f"time ratio dask/serial {dask['wall'] / serial['wall']:.2f} "
               f"(without cluster start-up {dask.get('without_startup', float('nan')) / serial['wall']:.2f})")
         if args.cleanlab_cap:
-            _run_child(args, "cleanlab", cap=args.cleanlab_cap)
+            # Leave others at least 2 GB: lower the cap if the machine has less to spare.
+            available = _mem_available()
+            cap = min(args.cleanlab_cap, max(available - (2 << 30), 1 << 30))
+            print(f"cleanlab address-space cap {cap / 1e9:.1f} GB "
+                  f"(MemAvailable {available / 1e9:.1f} GB)", flush=True)
+            _run_child(args, "cleanlab", cap=cap)
             if (path / "ranked-cleanlab.npy").exists():
                 c = np.load(path / "ranked-cleanlab.npy")
                 print(f"cleanlab in-memory == fastclean: {np.array_equal(a, c)}")
