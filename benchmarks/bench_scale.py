@@ -136,6 +136,7 @@ def _child(args) -> None:
                                                  chunk_rows=args.chunk_rows,
                                                  return_indices_ranked_by="self_confidence")
             out["without_startup"] = time.perf_counter() - started
+            out["worker_peak_rss_mb"] = sorted(c.run(_peak_rss_mb).values())
         np.save(Path(args.dir) / "ranked-dask.npy", ranked)
     elif args.child == "cleanlab":
         from cleanlab.filter import find_label_issues
