@@ -133,15 +133,15 @@ def test_every_pred_probs_function_matches(tmp_path):
         ("compute_confident_joint", (), dict(thresholds=[0.3, 0.4, 0.5, 0.2, 0.6])),
         ("estimate_joint", (), {}),
         ("estimate_joint", (), dict(confident_joint=cj)),
-        ("estimate_noise_matrices", (), {}),
-        ("estimate_noise_matrices", (), dict(converge_latent_estimates=False)),
+        ("estimate_noise_matrices_from_pred_probs", (), {}),
+        ("estimate_noise_matrices_from_pred_probs", (), dict(converge_latent_estimates=False)),
         ("num_label_issues", (), {}),
         ("num_label_issues", (), dict(estimation_method="off_diagonal_calibrated")),
         ("num_label_issues", (), dict(estimation_method="off_diagonal_custom",
                                       confident_joint=cj)),
-        ("health_summary", (), dict(class_names="abcde")),
-        ("rank_classes_by_label_quality", (), {}),
-        ("find_overlapping_classes", (), dict(confident_joint=cj)),
+        ("label_health_summary", (), dict(class_names="abcde")),
+        ("class_label_quality", (), {}),
+        ("overlapping_class_pairs", (), dict(confident_joint=cj)),
         ("overall_label_health_score", (), {}),
     ] + [("get_label_quality_scores", (), dict(method=m)) for m in RANK_METHODS] + [
         ("get_label_quality_scores", (), dict(method="normalized_margin", adjust_pred_probs=True)),
@@ -171,7 +171,7 @@ def test_dask_cluster_matches_in_memory(dask_client, tmp_path):
         _same(expected, fastclean.find_label_issues(
             labels, tmp_path / "p.npy", filter_by=filter_by, client=dask_client,
             chunk_rows=700, return_indices_ranked_by="normalized_margin"))
-    _same(core.health_summary(labels, probs), fastclean.health_summary(labels, array))
+    _same(core.label_health_summary(labels, probs), fastclean.label_health_summary(labels, array))
 
 
 def test_bad_chunked_inputs_name_the_argument(tmp_path):

@@ -50,6 +50,8 @@ def test_zarr_and_two_workers_write_the_in_memory_issues(arrays, tmp_path):
     assert len(expected.splitlines()) > 100
     for name in ("zarr", "dask"):
         assert (tmp_path / name / "issues.csv").read_bytes() == expected
+        assert (tmp_path / name / "data_issues.csv").read_bytes() == \
+            (tmp_path / "mem" / "data_issues.csv").read_bytes()
         assert _summary(tmp_path / name) == _summary(tmp_path / "mem")
     assert not (tmp_path / "zarr" / "pred_probs.npy").exists()  # no copy of the input
 

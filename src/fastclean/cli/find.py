@@ -127,7 +127,7 @@ def find(
         if wants_chunked(pred_probs, client is not None):  # block by block, no copy
             find_chunked_run(labels, pred_probs, out, classes=class_names, renormalize=renormalize,
                              filter_by=filter_by.value, rank_by=rank_by.value, client=client,
-                             chunk_rows=chunk_rows, overwrite=overwrite)
+                             chunk_rows=chunk_rows, overwrite=overwrite, checks=wanted)
             print_run(out, top=top)
             return
         with renormalize_hint():

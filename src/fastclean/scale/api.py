@@ -164,9 +164,9 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, client=None,
     return calibrated / np.clip(float(np.sum(calibrated)), a_min=TINY_VALUE, a_max=None)
 
 
-def estimate_noise_matrices(labels, pred_probs, *, thresholds=None,
+def estimate_noise_matrices_from_pred_probs(labels, pred_probs, *, thresholds=None,
                             converge_latent_estimates=True, client=None, chunk_rows=None):
-    """:func:`fastclean.core.estimate_noise_matrices` on row-chunked pred_probs.
+    """:func:`fastclean.core.estimate_noise_matrices_from_pred_probs` on row-chunked pred_probs.
 
     Returns
     -------
@@ -223,9 +223,9 @@ def _joint(engine: ChunkedCL, confident_joint) -> np.ndarray:
     return cj / np.clip(float(np.sum(cj)), a_min=TINY_VALUE, a_max=None)
 
 
-def rank_classes_by_label_quality(labels, pred_probs, *, confident_joint=None, client=None,
+def class_label_quality(labels, pred_probs, *, confident_joint=None, client=None,
                                   chunk_rows=None) -> dict:
-    """:func:`fastclean.core.rank_classes_by_label_quality` on row-chunked pred_probs.
+    """:func:`fastclean.core.class_label_quality` on row-chunked pred_probs.
 
     Returns
     -------
@@ -235,9 +235,9 @@ def rank_classes_by_label_quality(labels, pred_probs, *, confident_joint=None, c
     return _dataset._class_table(_joint(engine, confident_joint), engine.n)
 
 
-def find_overlapping_classes(labels, pred_probs, *, confident_joint=None, client=None,
+def overlapping_class_pairs(labels, pred_probs, *, confident_joint=None, client=None,
                              chunk_rows=None) -> dict:
-    """:func:`fastclean.core.find_overlapping_classes` on row-chunked pred_probs.
+    """:func:`fastclean.core.overlapping_class_pairs` on row-chunked pred_probs.
 
     Returns
     -------
@@ -259,9 +259,9 @@ def overall_label_health_score(labels, pred_probs, *, confident_joint=None, clie
     return 1 - engine.counts()[2] / engine.n
 
 
-def health_summary(labels, pred_probs, *, class_names=None, confident_joint=None, client=None,
+def label_health_summary(labels, pred_probs, *, class_names=None, confident_joint=None, client=None,
                    chunk_rows=None) -> dict:
-    """:func:`fastclean.core.health_summary` on row-chunked pred_probs.
+    """:func:`fastclean.core.label_health_summary` on row-chunked pred_probs.
 
     Returns
     -------
@@ -280,6 +280,6 @@ def health_summary(labels, pred_probs, *, class_names=None, confident_joint=None
 CHUNKED_FUNCTIONS = (
     "find_label_issues", "get_label_quality_scores", "order_label_issues",
     "get_confident_thresholds", "compute_confident_joint", "estimate_joint",
-    "estimate_noise_matrices", "num_label_issues", "rank_classes_by_label_quality",
-    "find_overlapping_classes", "overall_label_health_score", "health_summary",
+    "estimate_noise_matrices_from_pred_probs", "num_label_issues", "class_label_quality",
+    "overlapping_class_pairs", "overall_label_health_score", "label_health_summary",
 )

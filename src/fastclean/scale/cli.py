@@ -37,7 +37,8 @@ def fold_runner(client):
 
 
 def find_chunked_run(labels: Path, pred_probs: Path, out: Path, *, classes, renormalize: bool,
-                     filter_by: str, rank_by: str, client, chunk_rows, overwrite: bool) -> Path:
+                     filter_by: str, rank_by: str, client, chunk_rows, overwrite: bool,
+                     checks=None) -> Path:
     """``find --labels --pred-probs`` block by block (see :mod:`fastclean.scale.run_dir`)."""
     from ..cli.safety import load_array_noted
     from .run_dir import find_chunked_run as run
@@ -49,6 +50,6 @@ def find_chunked_run(labels: Path, pred_probs: Path, out: Path, *, classes, reno
         else load_array_noted(pred_probs, what="pred_probs")
     return run(load_array_noted(labels, what="labels"), probs, out, classes=classes,
                filter_by=filter_by, rank_by=rank_by, client=client, chunk_rows=chunk_rows,
-               overwrite=overwrite,
+               overwrite=overwrite, checks=checks,
                dataset={"name": None, "modality": "array", "labels_file": str(labels),
                         "pred_probs_file": str(pred_probs)})

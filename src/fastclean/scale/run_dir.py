@@ -40,7 +40,7 @@ def _issue_rows_block(block, rows):
 
 def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, rank_by: str,
                      client=None, chunk_rows: int | None = None, overwrite: bool = False,
-                     dataset: dict | None = None) -> Path:
+                     dataset: dict | None = None, checks=None) -> Path:
     """Search row-chunked inputs and write a lean run directory at ``out`` atomically.
 
     Parameters
@@ -55,6 +55,9 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
     overwrite : bool
     dataset : dict, optional
         Written as ``dataset.json``.
+    checks : sequence of str, optional
+        ``find --checks``: without ``labels`` nothing is flagged; ``imbalance`` (the only
+        data check that needs no features) writes ``data_issues.csv``.
 
     Returns
     -------
@@ -82,6 +85,8 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
     engine.scan()
     t0 = time.perf_counter()
     ranked = engine.find_label_issues(filter_by=filter_by, return_indices_ranked_by=rank_by)
+    if checks is not None and "labels" not in checks:
+        ranked = ranked[:0]
     seconds = time.perf_counter() - t0
     # Per-row columns of the flagged rows, read block by block.
     order = np.argsort(ranked, kind="stable")
@@ -133,7 +138,20 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
                     "total": round(time.perf_counter() - started, 4)},
         "accuracy_vs_given_labels": float(np.mean(row_argmax == engine.labels)),
     }
+    data_issues = None
+    if checks is not None:
+        summary["settings"]["checks"] = list(checks)
+        if "imbalance" in checks:
+            from ..data_issues import labels_only
+
+            data_issues, info = labels_only(engine.labels, names, checks)
+            summary["timings"]["data_issues"] = round(float(info.pop("seconds")), 4)
+            summary["data_issues"] = info
     with atomic_output_dir(out, overwrite=overwrite, kind="find") as tmp:
+        if data_issues is not None:
+            from ..data_issues import write_data_issues
+
+            write_data_issues(tmp, data_issues)
         frame.to_csv(tmp / "issues.csv", index=False)
         np.save(tmp / "labels.npy", engine.labels)
         if isinstance(pred_probs, (str, os.PathLike)) and Path(pred_probs).suffix.lower() == ".npy":
