@@ -39,6 +39,7 @@ class ScanResult:
     worst_row: int  # row (global) whose sum is farthest from 1
     worst_dev: float
     worst_sum: float
+    labels: np.ndarray | None = None  # the block's labels, when a driver keeps results remote
 
 
 def as_float_block(block) -> np.ndarray:

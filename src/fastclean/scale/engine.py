@@ -70,11 +70,28 @@ class ChunkedCL:
         self.chunk_size = chunk_size
         self.groups = ClassGroups.from_labels(self.labels, k)
         self._scan = None
+        self._kept = None
         self._counts = {}
 
     # -- plumbing ---------------------------------------------------------------------------
     def _slices(self, *arrays) -> list:
         return [tuple(a[s:e] for a in arrays) + (s,) for s, e in self.source.bounds]
+
+    def _per_row(self) -> list:
+        """Per-block arguments ``(kept, start)`` of the passes after the scan: on a cluster,
+        the scan results left on the workers (labels included), so the per-row vectors are
+        not sent again each pass; here, the slices of this process's arrays."""
+        if self._kept is not None:
+            return [(kept, s) for kept, (s, _) in zip(self._kept, self.source.bounds)]
+        row_max, row_argmax, sc = self.scan()
+        return [(B.ScanResult(row_max[s:e], row_argmax[s:e], sc[s:e], -1, -1, -1, 0.0, 0.0,
+                              labels=self.labels[s:e]), s) for s, e in self.source.bounds]
+
+    def release(self) -> None:
+        """Forget the scan results kept on the workers."""
+        for kept in self._kept or ():
+            kept.release()
+        self._kept = None
 
     def _map(self, fn, per_block: list, common: tuple = ()) -> list:
         return self.executor.map(fn, self.source, per_block, common)
@@ -83,7 +100,12 @@ class ChunkedCL:
     def scan(self, atol: float = DEFAULT_ATOL):
         """Validate pred_probs; return (row_max, row_argmax, self_confidence)."""
         if self._scan is None:
-            parts = self._map(B.scan_block, self._slices(self.labels), (self.chunk_size,))
+            per_block, common = self._slices(self.labels), (self.chunk_size,)
+            if getattr(self.executor, "remote", False):
+                parts, self._kept = self.executor.map_keep(_scan_keeping_labels, self.source,
+                                                           per_block, common)
+            else:
+                parts = self._map(B.scan_block, per_block, common)
             self._scan = B.merge_scans(parts, atol)
         return self._scan
 
@@ -98,8 +120,7 @@ class ChunkedCL:
         if key not in self._counts:
             row_max, row_argmax, _ = self.scan()
             th = self.thresholds() if thresholds is None else thresholds
-            parts = self._map(_count_adapter, self._slices(self.labels, row_max, row_argmax),
-                              (th, self.chunk_size))
+            parts = self._map(_count_adapter, self._per_row(), (th, self.chunk_size))
             self._counts[key] = B.merge_counts(parts, self.k)
         cj, off, n_issues = self._counts[key]
         return cj.copy(), off, n_issues
@@ -120,12 +141,13 @@ class ChunkedCL:
             else:
                 lo, hi = np.searchsorted(rows, [s, e])
                 local = rows[lo:hi] - s
-            per_block.append((self.labels[s:e], method, local, thresholds, self.chunk_size,
-                              flag_check))
+            per_block.append((method, local, thresholds, self.chunk_size, flag_check))
         if rows is None and method == "self_confidence" and thresholds is None \
                 and not flag_check:
             return self.scan()[2], None
-        parts = self._map(B.scores_block, per_block)
+        self.scan()
+        parts = self._map(_scores_adapter, [kept + args for kept, args
+                                            in zip(self._per_row(), per_block)])
         scores = None if method is None else np.concatenate([p[0] for p in parts])
         close = None if not flag_check else np.concatenate([p[1] for p in parts])
         return scores, close
@@ -211,14 +233,12 @@ class ChunkedCL:
         streamed = np.where((need > 0) & ~by_column, tau, np.inf)
         topn_cells = np.flatnonzero(by_column)
         topn_need = need.ravel()[topn_cells]
-        parts = self._map(_candidates_adapter,
-                          self._slices(labels, sc, row_max, row_argmax),
+        parts = self._map(_candidates_adapter, self._per_row(),
                           (streamed, topn_cells, topn_need, self.chunk_size))
         rows, unresolved = B.merge_candidates(parts, need.ravel())
         mask[rows] = True
         if len(unresolved):
-            columns = self._map(B.column_block, [(labels[s:e],) for s, e in self.source.bounds],
-                                (np.asarray(unresolved),))
+            columns = self._map(_column_adapter, self._per_row(), (np.asarray(unresolved),))
             for c, cell in enumerate(unresolved):
                 kk, j = divmod(int(cell), k)
                 rows_k = groups.rows(kk)
@@ -229,11 +249,25 @@ class ChunkedCL:
         return mask
 
 
-def _count_adapter(block, labels, row_max, row_argmax, start, thresholds, chunk_size):
-    return B.count_block(block, labels, thresholds, row_max, row_argmax, start, chunk_size)
+def _scan_keeping_labels(block, labels, start, chunk_size):
+    result = B.scan_block(block, labels, start, chunk_size)
+    result.labels = labels
+    return result
 
 
-def _candidates_adapter(block, labels, sc, row_max, row_argmax, start, tau, topn_cells,
-                        topn_need, chunk_size):
-    return B.candidates_block(block, labels, sc, row_max, row_argmax, tau, start, topn_cells,
-                              topn_need, chunk_size)
+def _count_adapter(block, kept, start, thresholds, chunk_size):
+    return B.count_block(block, kept.labels, thresholds, kept.row_max, kept.row_argmax, start,
+                         chunk_size)
+
+
+def _candidates_adapter(block, kept, start, tau, topn_cells, topn_need, chunk_size):
+    return B.candidates_block(block, kept.labels, kept.self_confidence, kept.row_max,
+                              kept.row_argmax, tau, start, topn_cells, topn_need, chunk_size)
+
+
+def _scores_adapter(block, kept, start, method, rows, thresholds, chunk_size, flag_check):
+    return B.scores_block(block, kept.labels, method, rows, thresholds, chunk_size, flag_check)
+
+
+def _column_adapter(block, kept, start, cells):
+    return B.column_block(block, kept.labels, cells)

@@ -23,6 +23,9 @@ def _call(fn, block, *args):
 class SerialExecutor:
     """Every block in this process, one after the other (memory: one block at a time)."""
 
+    #: Results stay where they were computed (see :meth:`DaskExecutor.map_keep`).
+    remote = False
+
     def map(self, fn, source: ChunkedSource, per_block: list, common: tuple = ()) -> list:
         """``fn(block, *per_block[i], *common)`` for every block, in order."""
         return [fn(source.load(i), *per_block[i], *common) for i in range(len(source))]
@@ -43,8 +46,19 @@ class DaskExecutor:
         self.client = client
         self.retries = retries
 
+    remote = True
+
     def map(self, fn, source: ChunkedSource, per_block: list, common: tuple = ()) -> list:
         """``fn(block, *per_block[i], *common)`` for every block as tasks; results in order."""
+        results, futures = self.map_keep(fn, source, per_block, common)
+        for f in futures:
+            f.release()
+        return results
+
+    def map_keep(self, fn, source: ChunkedSource, per_block: list, common: tuple = ()):
+        """Like :meth:`map`, and also the results' futures, which later tasks may take as
+        arguments instead of the data (the caller releases them; a result lost with its
+        worker is recomputed from its task)."""
         from dask import delayed
 
         # Arguments live in the task graph (the scheduler keeps them), so a task whose worker
@@ -59,10 +73,11 @@ class DaskExecutor:
             warnings.filterwarnings("ignore", message=".*large graph.*", category=UserWarning)
             futures = self.client.compute(tasks, retries=self.retries)
         try:
-            return self.client.gather(futures)
-        finally:
+            return self.client.gather(futures), futures
+        except BaseException:
             for f in futures:
                 f.release()
+            raise
 
 
 def _is_large(value) -> bool:
