@@ -15,7 +15,8 @@ def _photos(tmp_path):
                            paths=[tmp_path / "x.jpg", tmp_path / "y.jpg"])
 
 
-def test_auto_chooses_by_modality(digits600, tweets300, tmp_path):
+def test_auto_chooses_by_modality(digits600, tweets300, tmp_path, monkeypatch):
+    monkeypatch.setattr("fastclean.models.registry._cuda_available", lambda: False)
     assert auto_model_name(digits600) == "cnn"
     assert auto_model_name(_photos(tmp_path)) == "efficientnet-lite0"
     assert auto_model_name(tweets300) == AUTO_TEXT_MODEL == "minilm-layers+tfidf"
