@@ -15,7 +15,8 @@ shuffled again, so little compute goes to padding.
 Determinism: every random draw comes from generators seeded by ``seed``. On CPU the numerics
 run on one thread whatever ``FASTCLEAN_THREADS`` says, because the order of floating-point
 sums in multi-threaded kernels depends on the thread count (same seed, same files, whatever
-the threads). On CUDA, cuDNN/cuBLAS deterministic algorithms are requested.
+the threads). On CUDA, torch's deterministic algorithms (and a fixed cuBLAS workspace) are
+requested while training; that path could not be tested yet (no GPU in the sessions so far).
 """
 
 from __future__ import annotations
@@ -179,18 +180,29 @@ class MiniLMFineTune(Model):
         texts = texts_of(dataset)
         if not texts:
             return []
-        return [list(ids) for ids in _tokenizer()(texts, truncation=True, max_length=self.max_length)["input_ids"]]
+        encoded = _tokenizer()(texts, truncation=True, max_length=self.max_length)
+        return [list(ids) for ids in encoded["input_ids"]]
 
     def _threads(self, device: str):
         # One thread on CPU: identical numbers whatever FASTCLEAN_THREADS (see module docstring).
         return limited_threads(1 if device == "cpu" else None)
 
-    def fit(self, inputs: list[list[int]], labels: np.ndarray, *, n_classes: int, seed: int = 0) -> "MiniLMFineTune":
-        import torch  # noqa: F401  (imported before limited_threads, which then limits it too)
+    def fit(self, inputs: list[list[int]], labels: np.ndarray, *, n_classes: int,
+            seed: int = 0) -> "MiniLMFineTune":
+        import torch  # before limited_threads, which then limits torch's threads too
 
         device = resolve_device(self.device)
-        with self._threads(device):
-            return self._fit(list(inputs), np.asarray(labels, dtype=np.int64), n_classes, seed, device)
+        before = torch.are_deterministic_algorithms_enabled()
+        try:
+            if device == "cuda":
+                # cuBLAS needs this before its first call; embedding gradients use atomics unless
+                # deterministic algorithms are asked for (warn, rather than fail, where none exists).
+                os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+                torch.use_deterministic_algorithms(True, warn_only=True)
+            with self._threads(device):
+                return self._fit(list(inputs), np.asarray(labels, dtype=np.int64), n_classes, seed, device)
+        finally:
+            torch.use_deterministic_algorithms(before)
 
     def _fit(self, token_ids: list[list[int]], labels: np.ndarray, n_classes: int, seed: int,
              device: str) -> "MiniLMFineTune":
@@ -202,7 +214,6 @@ class MiniLMFineTune(Model):
         if device == "cuda":
             torch.backends.cudnn.deterministic = True
             torch.backends.cudnn.benchmark = False
-            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
         tokenizer, encoder = _load_pretrained()
