@@ -102,7 +102,25 @@ def _pad(token_ids: Sequence[Sequence[int]], pad_id: int):
 def length_sorted_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Rows in shuffled batches of similar length (pools of :data:`POOL_BATCHES` batches).
 
-    Every row appears exactly once; the batch order is shuffled too.
+    Parameters
+    ----------
+    lengths : ndarray of int
+        Tokens per row.
+    batch_size : int
+    rng : numpy.random.Generator
+        Source of the shuffles (seeded by the caller, for determinism).
+
+    Returns
+    -------
+    list of ndarray
+        Row indices of each batch; every row appears exactly once, and the batch order is
+        shuffled too.
+
+    Examples
+    --------
+    >>> batches = length_sorted_batches(np.array([5, 9, 6, 8]), 2, np.random.default_rng(0))
+    >>> sorted(np.concatenate(batches).tolist())
+    [0, 1, 2, 3]
     """
     order = rng.permutation(len(lengths))
     pool = batch_size * POOL_BATCHES
