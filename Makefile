@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	rm -rf demo-run
-	$(BIN)/fastclean find digits --noise 10 --seed 0 --out demo-run
+	$(BIN)/fastclean find digits --noise 10 --seed 0 --out demo-run --overwrite
 
 test: $(STAMP)
 	FASTCLEAN_DATA=$(abspath $(DATA)) HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q tests
