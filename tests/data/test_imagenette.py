@@ -72,8 +72,10 @@ def test_unpublished_noise_levels_are_refused(bad):
 
 
 def test_missing_images_folder_says_what_to_do(tmp_path, data_dir):
+    (tmp_path / "noisy_imagenette").mkdir()
+    shutil.copy(data_dir / "noisy_imagenette" / "noisy_imagenette.csv", tmp_path / "noisy_imagenette")
     with pytest.raises(FileNotFoundError, match="imagenette2-160.*download"):
-        load_noisy_imagenette(data_dir)
+        load_noisy_imagenette(tmp_path)
 
 
 def test_a_missing_image_is_named_or_skipped(tmp_path):

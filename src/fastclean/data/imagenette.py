@@ -52,7 +52,7 @@ class ImagenetteVariant:
 VARIANTS = {
     "noisy-imagenette": ImagenetteVariant(
         "noisy-imagenette", "noisy_imagenette.csv",
-        ("imagenette2-160", "imagenette2-320", "imagenette2"), IMAGENETTE_WNIDS,
+        ("imagenette2-160", "imagenette2-320", "imagenette2", "noisy_imagenette"), IMAGENETTE_WNIDS,
     ),
     "noisy-imagewoof": ImagenetteVariant(
         "noisy-imagewoof", "noisy_imagewoof.csv",
@@ -79,8 +79,9 @@ def check_noise_pct(noise_pct) -> int | None:
 def find_images_root(data_dir: str | os.PathLike, variant: ImagenetteVariant) -> Path | None:
     """The folder holding ``train/`` (and ``val/``) for ``variant``, or None if absent.
 
-    ``data_dir`` may be the parent of ``imagenette2-160`` (the layout of the download cache)
-    or that folder itself.
+    ``data_dir`` may be the parent of ``imagenette2-160`` (the layout of the download cache) or
+    of ``noisy_imagenette/`` (images next to the label CSV, as in ``../shared/data``), or that
+    folder itself.
     """
     data_dir = Path(data_dir)
     for candidate in [data_dir / f for f in variant.folders] + [data_dir]:
@@ -97,6 +98,13 @@ def find_label_csv(data_dir: str | os.PathLike, variant: ImagenetteVariant,
     if images_root is not None:
         candidates.insert(0, images_root / variant.csv_name)
     return next((c for c in candidates if c.is_file()), None)
+
+
+def _is_under_root(rel: str) -> bool:
+    """True for a relative path that stays inside the folder it is relative to."""
+    parts = rel.replace("\\", "/").split("/")
+    return bool(rel) and not rel.startswith(("/", "\\")) and ":" not in parts[0] \
+        and ".." not in parts and "" not in parts
 
 
 def load_noisy_imagenette(
@@ -129,7 +137,8 @@ def load_noisy_imagenette(
     FileNotFoundError
         If the images or the label CSV are missing, or an image is missing.
     ValueError
-        If ``noise_pct`` is not a published level, or the CSV is malformed.
+        If ``noise_pct`` is not a published level or has no column in the CSV, a path of the
+        CSV is not under the images root, or the CSV is malformed.
     """
     import pandas as pd
 
@@ -148,14 +157,21 @@ def load_noisy_imagenette(
     if csv_path is None:
         raise FileNotFoundError(f"{variant}: label file {spec.csv_name} not found under {data_dir}")
     df = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    label_cols = [f"noisy_labels_{p}" for p in NOISE_LEVELS]
-    missing = [c for c in ["path", "is_valid", *label_cols] if c not in df.columns]
+    missing = [c for c in ["path", "is_valid"] if c not in df.columns]
     if missing:
         raise ValueError(f"{csv_path}: missing columns {missing}; has {list(df.columns)}")
+    if noise_pct is not None and f"noisy_labels_{noise_pct}" not in df.columns:
+        have = [c for c in df.columns if c.startswith("noisy_labels_")]
+        raise ValueError(f"noise_pct: {csv_path} has no column noisy_labels_{noise_pct} "
+                         f"(noisy label columns: {', '.join(have) or 'none'})")
     if len(df) == 0:
         raise ValueError(f"{csv_path}: no rows")
 
     rel_paths = df["path"].tolist()
+    outside = next((p for p in rel_paths if not _is_under_root(p)), None)
+    if outside is not None:
+        raise ValueError(f"{csv_path}: path {outside!r} is not under the images root "
+                         f"{images_root} (expected relative paths such as train/<wnid>/<file>)")
     clean = [p.replace("\\", "/").split("/")[-2] if "/" in p else "" for p in rel_paths]
     given = clean if noise_pct is None else df[f"noisy_labels_{noise_pct}"].tolist()
     classes = sorted(set(clean))

@@ -114,7 +114,8 @@ SOURCES: dict[str, Source] = {
                                 required=("train", "val", "noisy_imagenette.csv"),
                                 label_csv="noisy_imagenette.csv"),),
         homepage="https://github.com/fastai/imagenette",
-        present=_imagenette_present(("imagenette2-160", "imagenette2-320", "imagenette2")),
+        present=_imagenette_present(("imagenette2-160", "imagenette2-320", "imagenette2",
+                                     "noisy_imagenette")),
     ),
     "noisy-imagewoof": Source(
         "noisy-imagewoof",
