@@ -6,6 +6,10 @@ finished fold's predictions are written atomically under
 configuration, the number of folds and the seed; a run killed at any point (even SIGKILL)
 resumes with the folds it had finished and gives exactly the result of an uninterrupted run,
 because fold ``i`` always trains with seed ``seed + i`` on the same rows.
+
+Every fold is fitted single-threaded (:data:`~fastclean.models.threads.NUMERIC_THREADS`), so
+the result does not depend on ``FASTCLEAN_THREADS`` or the load; when more cores are free the
+folds run side by side in single-threaded processes instead.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from .data.dataset import LabelledDataset
 from .models.base import Model, take_rows
 from .models.cache import array_digest, cache_root, digest, load_npy, save_npy
 from .models.registry import get_model
-from .models.threads import limited_threads
+from .models.threads import NUMERIC_THREADS, limited_threads, model_threads, single_threaded_pool
 
-FOLDS_VERSION = "1"
+FOLDS_VERSION = "2"  # 2: folds fitted single-threaded, whatever the thread setting
 
 
 def _check_dataset(dataset: LabelledDataset, argument: str) -> None:
@@ -60,7 +64,7 @@ def fold_cache_dir(dataset: LabelledDataset, model: Model, *, folds: int, seed: 
                    cache_dir: str | os.PathLike | None = None):
     """The folder where :func:`cross_val_pred_probs` keeps the finished folds of this run."""
     key = digest(FOLDS_VERSION, dataset.content_hash(), array_digest(dataset.labels),
-                 dataset.n_classes, model.cache_key, folds, seed)
+                 dataset.n_classes, model.cache_key, folds, seed, f"threads{NUMERIC_THREADS}")
     return cache_root(cache_dir) / "folds" / key
 
 
@@ -146,21 +150,28 @@ def cross_val_pred_probs(
 
         with limited_threads():
             inputs = model.prepare(dataset, cache_dir=cache_dir, progress=progress)
+        jobs = {i: dict(model=model, inputs=inputs, labels=dataset.labels, test=held_out[i],
+                        n_classes=n_classes, seed=int(seed) + i,
+                        path=where / f"fold{i}of{folds}.npy") for i in todo}
         if fold_runner is not None:
-            jobs = [dict(model=model, inputs=inputs, labels=dataset.labels, test=held_out[i],
-                         n_classes=n_classes, seed=int(seed) + i,
-                         path=where / f"fold{i}of{folds}.npy") for i in todo]
-            for i, probs in zip(todo, fold_runner(fit_fold, jobs)):
+            for i, probs in zip(todo, fold_runner(fit_fold, list(jobs.values()))):
                 pred_probs[held_out[i]] = probs
             return pred_probs
-        with limited_threads(), \
-                progress_bar(f"{model.name}: {folds}-fold cross-validation", folds, progress) as advance:
+        workers = min(model_threads(), len(todo))
+        with progress_bar(f"{model.name}: {folds}-fold cross-validation", folds, progress) as advance:
             advance(folds - len(todo))
-            for i in todo:
-                pred_probs[held_out[i]] = fit_fold(
-                    model=model, inputs=inputs, labels=dataset.labels, test=held_out[i],
-                    n_classes=n_classes, seed=int(seed) + i, path=where / f"fold{i}of{folds}.npy")
-                advance(1)
+            if workers > 1:  # folds side by side, each in its own single-threaded process
+                from concurrent.futures import as_completed
+
+                with single_threaded_pool(workers) as pool:
+                    futures = {pool.submit(fit_fold, **jobs[i]): i for i in todo}
+                    for future in as_completed(futures):
+                        pred_probs[held_out[futures[future]]] = future.result()
+                        advance(1)
+            else:
+                for i in todo:
+                    pred_probs[held_out[i]] = fit_fold(**jobs[i])
+                    advance(1)
     return pred_probs
 
 
@@ -168,13 +179,17 @@ def fit_fold(*, model: Model, inputs, labels: np.ndarray, test: np.ndarray, n_cl
              seed: int, path) -> np.ndarray:
     """Fit ``model`` on every row but ``test``, score ``test``, cache the fold at ``path``.
 
+    Runs single-threaded (:func:`~fastclean.models.threads.limited_threads`), wherever it runs,
+    so the fold's numbers do not depend on the process, the thread setting or the load.
+
     Returns
     -------
     ndarray of float64, shape (len(test), n_classes)
     """
     train = np.setdiff1d(np.arange(len(labels)), test, assume_unique=True)
-    model.fit(take_rows(inputs, train), labels[train], n_classes=n_classes, seed=seed)
-    probs = _normalise(model.predict_proba(take_rows(inputs, test)), model.name)
+    with limited_threads():
+        model.fit(take_rows(inputs, train), labels[train], n_classes=n_classes, seed=seed)
+        probs = _normalise(model.predict_proba(take_rows(inputs, test)), model.name)
     save_npy(path, probs)
     return probs
 

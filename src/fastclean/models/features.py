@@ -7,7 +7,9 @@ the same inputs (any labels, any noise, any number of folds) skips the extractio
 
 Extraction runs in chunks of :data:`CHUNK_ROWS` rows and each finished chunk is saved next to
 the final file (``<hash>.parts/``), so a run killed after minutes of embedding resumes at the
-first missing chunk instead of starting again.
+first missing chunk instead of starting again. Chunks are extracted single-threaded (so
+the features never depend on the thread setting or the load); with more cores free, missing
+chunks are extracted side by side in single-threaded processes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from ..data.dataset import LabelledDataset
 from .cache import cache_root, load_npy, save_npy
+from .threads import NUMERIC_THREADS, limited_threads, model_threads, single_threaded_pool
 
 #: Rows extracted (and cached) at a time; a killed extraction loses at most one chunk.
 CHUNK_ROWS = 1024
@@ -38,8 +41,12 @@ class FeatureExtractor(abc.ABC):
 
     @property
     def cache_key(self) -> str:
-        """Directory name of this extractor's cache entries."""
-        return f"{self.name}-v{self.version}"
+        """Directory name of this extractor's cache entries (name, version, numeric threads)."""
+        return f"{self.name}-v{self.version}-t{NUMERIC_THREADS}"
+
+    def __getstate__(self) -> dict:
+        # Loaded networks (private attributes) are rebuilt where the extractor is unpickled.
+        return {k: (None if k.startswith("_") else v) for k, v in self.__dict__.items()}
 
     @abc.abstractmethod
     def extract(self, dataset: LabelledDataset, *, progress: bool = True) -> np.ndarray:
@@ -88,16 +95,15 @@ def cached_features(
             part_path = parts_dir / f"{start:09d}-{stop:09d}.npy"
             part = load_npy(part_path)
             if part is None or part.shape[0] != stop - start:
-                job = dict(extractor=extractor, dataset=dataset.subset(np.arange(start, stop)),
-                           path=part_path)
-                if runner is not None:  # run later, all missing chunks at once
-                    jobs.append((len(chunks), job))
-                    chunks.append(None)
-                    continue
-                part = extract_chunk(**job)
+                jobs.append((len(chunks), dict(extractor=extractor, path=part_path,
+                                               dataset=dataset.subset(np.arange(start, stop)))))
+                chunks.append(None)
+                continue
             chunks.append(part)
             advance(stop - start)
         if jobs:
+            if runner is None:  # here, or in single-threaded processes when cores are free
+                runner = _process_runner(min(model_threads(), len(jobs)))
             for (i, _), part in zip(jobs, runner(extract_chunk, [job for _, job in jobs])):
                 chunks[i] = part
                 advance(len(part))
@@ -111,8 +117,12 @@ def cached_features(
 
 
 def extract_chunk(*, extractor: FeatureExtractor, dataset: LabelledDataset, path) -> np.ndarray:
-    """Features of one chunk of rows, saved at ``path`` (a part file of the cache)."""
-    part = extractor.extract(dataset, progress=False)
+    """Features of one chunk of rows, saved at ``path`` (a part file of the cache).
+
+    Single-threaded wherever it runs, so features never depend on the thread setting or load.
+    """
+    with limited_threads():
+        part = extractor.extract(dataset, progress=False)
     part = np.ascontiguousarray(part, dtype=np.float32)
     if part.ndim != 2 or part.shape[0] != len(dataset):
         raise RuntimeError(f"{extractor.name} returned shape {part.shape} "
@@ -135,6 +145,21 @@ def chunk_runner(runner) -> Iterator[None]:
         yield
     finally:
         _CHUNK_RUNNER.reset(token)
+
+
+def _process_runner(workers: int):
+    """A chunk runner: in order here (``workers`` ≤ 1), or in ``workers`` single-threaded processes."""
+    def inline(fn, jobs):
+        for job in jobs:
+            yield fn(**job)
+
+    def pooled(fn, jobs):
+        with single_threaded_pool(workers) as pool:
+            futures = [pool.submit(fn, **job) for job in jobs]
+            for future in futures:
+                yield future.result()
+
+    return pooled if workers > 1 else inline
 
 
 @contextmanager

@@ -1,10 +1,19 @@
-"""How many CPU threads model code may use.
+"""How many CPU cores model code may use, and why each computation uses one thread.
 
-More threads than idle cores is the expensive mistake: on a loaded 2-core machine a digits
-logistic regression took 16 s with two BLAS threads and 0.5 s with one, and the small CNN
-slowed 8-30x. On an idle machine, though, two threads cut MiniLM embedding nearly in half.
-So unless ``FASTCLEAN_THREADS`` says otherwise, fastclean counts the cores other processes
-are keeping busy when it first needs the number, and uses the rest (at least one).
+Results must not depend on the machine. The number of threads inside one computation
+changes its floating-point reductions (a torch convolution's weight gradient, a BLAS
+product split across threads), and with them the trained model: on digits, the small CNN
+flagged 186 examples with one torch thread and 188 with two (34 flags differed). So every
+fit, prediction and feature extraction runs with :data:`NUMERIC_THREADS` (one) thread,
+whatever ``FASTCLEAN_THREADS`` says, and the cores are used by running independent pieces
+(cross-validation folds, feature chunks, bench fits) side by side in single-threaded
+processes (:func:`single_threaded_pool`). The number of processes may follow the load; the
+numbers do not.
+
+More workers than idle cores is the expensive mistake: on a loaded 2-core machine a digits
+logistic regression took 16 s with two BLAS threads and 0.5 s with one. So unless
+``FASTCLEAN_THREADS`` says otherwise, fastclean counts the cores other processes are keeping
+busy when it first needs the number, and uses the rest (at least one).
 """
 
 from __future__ import annotations
@@ -17,6 +26,10 @@ import time
 from typing import Iterator
 
 THREADS_ENV = "FASTCLEAN_THREADS"
+
+#: Threads inside every computation whose numbers could depend on it (fits, predictions,
+#: feature extraction). Part of the fold and feature cache keys.
+NUMERIC_THREADS = 1
 
 
 def usable_cpus() -> int:
@@ -53,7 +66,7 @@ def automatic_threads() -> int:
 
 
 def model_threads() -> int:
-    """Threads for model fitting and feature extraction.
+    """Cores fastclean may keep busy: how many single-threaded worker processes to run at once.
 
     ``$FASTCLEAN_THREADS`` when set, else :func:`automatic_threads`.
 
@@ -76,10 +89,14 @@ def model_threads() -> int:
 
 @contextlib.contextmanager
 def limited_threads(n: int | None = None) -> Iterator[int]:
-    """Limit BLAS/OpenMP pools (and torch, once imported) to ``n`` threads inside the block."""
+    """Limit BLAS/OpenMP pools (and torch, once imported) to ``n`` threads inside the block.
+
+    ``n`` defaults to :data:`NUMERIC_THREADS`, so that what is computed inside never depends
+    on ``FASTCLEAN_THREADS`` or on the load.
+    """
     from threadpoolctl import threadpool_limits
 
-    n = model_threads() if n is None else n
+    n = NUMERIC_THREADS if n is None else n
     torch = sys.modules.get("torch")
     before = torch.get_num_threads() if torch is not None else None
     with threadpool_limits(limits=n):
@@ -90,3 +107,28 @@ def limited_threads(n: int | None = None) -> Iterator[int]:
         finally:
             if torch is not None and before is not None:
                 torch.set_num_threads(before)
+
+
+def _single_threaded_worker() -> None:
+    # Runs in each worker before torch is imported there: one thread per process.
+    os.environ[THREADS_ENV] = "1"
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = str(NUMERIC_THREADS)
+
+
+def single_threaded_pool(workers: int):
+    """A process pool of ``workers`` single-threaded (spawned) processes.
+
+    Spawned rather than forked: a forked child inherits torch's OpenMP state and can hang.
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: expected a positive int, got {workers!r}")
+    return ProcessPoolExecutor(max_workers=workers, initializer=_single_threaded_worker,
+                               mp_context=multiprocessing.get_context("spawn"))

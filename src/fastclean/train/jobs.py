@@ -26,10 +26,10 @@ import numpy as np
 from ..atomic import atomic_write_bytes
 from ..data.dataset import LabelledDataset
 from ..models.cache import array_digest, cache_root, digest, load_npy, save_npy
-from ..models.threads import limited_threads
+from ..models.threads import limited_threads, single_threaded_pool
 
 #: Bump when training or scoring changes, so old cached scores are not reused.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: every fit single-threaded (results independent of threads and jobs)
 
 
 def fit_and_score(train: LabelledDataset, labels: np.ndarray, keep: np.ndarray, valid: LabelledDataset,
@@ -56,13 +56,6 @@ def timed(fn: Callable, *args, **kwargs) -> tuple[Any, float]:
     return fn(*args, **kwargs), time.perf_counter() - t
 
 
-def _single_threaded_worker() -> None:
-    # Runs in each worker before torch is imported there: one thread per process.
-    os.environ["FASTCLEAN_THREADS"] = "1"
-    os.environ["OMP_NUM_THREADS"] = "1"
-    os.environ["MKL_NUM_THREADS"] = "1"
-
-
 def _inline(fn: Callable, *args, **kwargs) -> Any:
     with limited_threads():
         return fn(*args, **kwargs)
@@ -70,6 +63,9 @@ def _inline(fn: Callable, *args, **kwargs) -> Any:
 
 class JobRunner:
     """Submit picklable jobs to ``jobs`` single-threaded processes, or run them inline.
+
+    Inline jobs run single-threaded too (:func:`~fastclean.models.threads.limited_threads`), so a
+    job's result is the same whichever way it runs.
 
     Parameters
     ----------
@@ -89,11 +85,7 @@ class JobRunner:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
         if jobs > 1:
-            import multiprocessing
-
-            # spawn, not fork: a forked child inherits torch's OpenMP state and can hang.
-            self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_single_threaded_worker,
-                                             mp_context=multiprocessing.get_context("spawn"))
+            self._pool = single_threaded_pool(jobs)
 
     def submit(self, fn: Callable, *args, **kwargs) -> Future:
         """Start ``fn(*args, **kwargs)``; the returned future holds its result or exception."""
