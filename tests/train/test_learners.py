@@ -61,3 +61,41 @@ def test_efficientnet_lite0_pretrained_freezes_the_body(digits):
     assert not body.net._conv_stem.weight.requires_grad
     assert all(p.requires_grad for p in head.parameters())
     assert predict_probs(learn, dls.valid).shape == (4, 10)
+
+
+def test_efficientnet_lite0_fine_tunes_gradually_on_real_photos(data_dir, tmp_path):
+    """The GPU path (pretrained body, gradual unfreezing) on a few real images, on the CPU."""
+    import torch
+
+    from tests.data.test_noisy_imagenette_images import copy_real_subset
+    from fastclean.data.imagenette import load_noisy_imagenette
+
+    ds = load_noisy_imagenette(copy_real_subset(data_dir, tmp_path, (2, 1)), noise_pct=5)
+    train, valid = ds.subset(np.flatnonzero(ds.splits == "train")), ds.subset(np.flatnonzero(ds.splits == "valid"))
+    dls = make_dataloaders(train, valid, rgb=True, size=64, bs=10)
+    learn = build_learner(dls, "efficientnet-lite0", pretrained=True, seed=0)
+    assert len(learn.splitter(learn.model)) == 3
+    stem, late = learn.model[0].net._conv_stem.weight, learn.model[0].net._conv_head.weight
+    before = stem.detach().clone(), late.detach().clone()
+    fit(learn, 2, freeze_epochs=1)  # head alone, then late body + head, then everything
+    assert not torch.equal(stem, before[0]) and not torch.equal(late, before[1])
+    assert all(p.requires_grad for p in learn.model.parameters())
+    probs = predict_probs(learn, dls.valid)
+    assert probs.shape == (10, 10) and np.allclose(probs.sum(1), 1, atol=1e-4)
+
+
+def test_auto_arch_is_features_on_cpu_and_fine_tuning_on_gpu(data_dir, tmp_path, monkeypatch):
+    from tests.data.test_noisy_imagenette_images import copy_real_subset
+    from fastclean.data.imagenette import load_noisy_imagenette
+    from fastclean.train import experiment
+    from fastclean.train.experiment import LearnerSpec, with_inputs
+
+    ds = load_noisy_imagenette(copy_real_subset(data_dir, tmp_path, (1, 0)), noise_pct=5)
+    on_cpu = with_inputs(ds, cache_dir=tmp_path / "cache", arch="auto", device="cpu")
+    assert on_cpu.paths is None and on_cpu.features.shape == (10, 1280)
+    assert LearnerSpec().resolved(on_cpu).arch == "mlp"
+    # with a GPU, the images stay images and the pretrained body is fine-tuned
+    monkeypatch.setattr(experiment, "resolve_device", lambda device: "cuda")
+    assert with_inputs(ds, arch="auto", device="cuda") is ds
+    spec = LearnerSpec(device="cuda").resolved(ds)
+    assert (spec.arch, spec.pretrained, spec.size) == ("efficientnet-lite0", True, 224)

@@ -75,7 +75,7 @@ def bench(
     lr: Optional[float] = typer.Option(None, "--lr"),
     eps: float = typer.Option(0.1, "--eps"),
     max_train: Optional[int] = typer.Option(None, "--max-train", help="Fixed stratified training subset."),
-    device: str = typer.Option("cpu", "--device", help="cpu | cuda | auto."),
+    device: str = typer.Option("auto", "--device", help="auto (a GPU when there is one) | cpu | cuda."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", envvar="FASTCLEAN_DATA"),
     label_col: Optional[str] = typer.Option(None, "--label-col"),
     text_col: Optional[str] = typer.Option(None, "--text-col"),

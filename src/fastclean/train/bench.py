@@ -416,9 +416,11 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
                             max_train=config.max_train, load_kwargs=config.load_kwargs)
         if spec is None:
             spec = config.learner.resolved(with_inputs(data.train, cache_dir=cache_dir,
-                                                       arch=config.learner.arch))
-        levels.append(_Level(noise_pct, data, with_inputs(data.train, cache_dir=cache_dir, arch=spec.arch),
-                             with_inputs(data.valid, cache_dir=cache_dir, arch=spec.arch)))
+                                                       arch=config.learner.arch,
+                                                       device=config.learner.device))
+        levels.append(_Level(noise_pct, data,
+                             with_inputs(data.train, cache_dir=cache_dir, arch=spec.arch, device=spec.device),
+                             with_inputs(data.valid, cache_dir=cache_dir, arch=spec.arch, device=spec.device)))
     if config.jobs is not None:
         jobs = config.jobs
     else:  # idle cores on the CPU; one process drives a GPU (each would hold its own context)

@@ -31,8 +31,11 @@ TRACKERS = ("none", "wandb")
 class LearnerSpec:
     """How every model of an experiment is built and trained (the same budget for all).
 
-    ``arch="auto"`` picks ``small-cnn`` for in-memory images, ``resnet18`` for images on disk
-    and ``mlp`` for texts (on MiniLM embeddings) or feature vectors.
+    ``arch="auto"`` picks ``small-cnn`` for in-memory images, ``mlp`` for texts (on MiniLM
+    embeddings), feature vectors and, on a CPU, images on disk (on their cached
+    EfficientNet-Lite0 features, see :func:`with_inputs`); on a GPU, images on disk fine-tune
+    the pretrained ``efficientnet-lite0`` with gradual unfreezing (the only ImageNet weights
+    available offline).
     """
 
     arch: str = "auto"
@@ -58,16 +61,17 @@ class LearnerSpec:
             raise ValueError(f"bs: batch size must be at least 1, got {self.bs}")
         if self.track not in TRACKERS:
             raise ValueError(f"track: unknown tracker {self.track!r}; choose none or wandb")
-        arch = self.arch
+        arch, pretrained = self.arch, self.pretrained
         if arch == "auto":
-            arch = "small-cnn" if ds.images is not None else "resnet18" if ds.paths is not None else "mlp"
+            arch = "small-cnn" if ds.images is not None else "efficientnet-lite0" if ds.paths is not None else "mlp"
+            pretrained = pretrained or arch == "efficientnet-lite0"
         check_arch(arch)
         if arch == "awd-lstm" and ds.texts is None:
             raise ValueError(f"arch: awd-lstm needs a text dataset, {ds.name!r} has no texts")
         size = self.size
         if size is None and ds.paths is not None:
-            size = 224 if self.pretrained else 64
-        return replace(self, arch=arch, size=size, device=resolve_device(self.device))
+            size = 224 if pretrained else 64
+        return replace(self, arch=arch, size=size, pretrained=pretrained, device=resolve_device(self.device))
 
     @property
     def rgb(self) -> bool:
@@ -204,15 +208,23 @@ def prepare_data(dataset: str | os.PathLike | LabelledDataset, *, noise_pct: flo
 
 
 def with_inputs(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = None,
-                arch: str = "auto") -> LabelledDataset:
+                arch: str = "auto", device: str = "cpu") -> LabelledDataset:
     """``ds`` ready for a DataBlock: texts are embedded (MiniLM) when there is nothing else,
-    unless ``arch`` reads raw texts (``awd-lstm``)."""
+    unless ``arch`` reads raw texts (``awd-lstm``); images on disk are replaced by their
+    cached EfficientNet-Lite0 features when ``arch`` is ``auto`` or ``mlp`` on a CPU (the
+    reference's takeaway: pretrained networks as feature extractors; fine-tuning the whole
+    network is for a GPU)."""
     if arch == "awd-lstm":
         return ds
     if ds.images is None and ds.paths is None and ds.features is None and ds.texts is not None:
         from .features import embed_texts
 
         return embed_texts(ds, cache_dir=cache_dir)
+    if ds.images is None and ds.paths is not None and arch in ("auto", "mlp") \
+            and resolve_device(device) == "cpu":
+        from .features import embed_images
+
+        return embed_images(ds, cache_dir=cache_dir)
     return ds
 
 
@@ -425,8 +437,9 @@ def run_training(config: TrainConfig, *, dataset: LabelledDataset | None = None,
                         noise_pct=config.noise_pct, noise_type=config.noise_type, seed=config.seed,
                         data_dir=config.data_dir, max_train=config.max_train,
                         load_kwargs=config.load_kwargs)
-    train = with_inputs(data.train, cache_dir=cache_dir, arch=config.learner.arch)
-    valid = with_inputs(data.valid, cache_dir=cache_dir, arch=config.learner.arch)
+    device = config.learner.device
+    train = with_inputs(data.train, cache_dir=cache_dir, arch=config.learner.arch, device=device)
+    valid = with_inputs(data.valid, cache_dir=cache_dir, arch=config.learner.arch, device=device)
     spec = config.learner.resolved(train)
     loss = strat.strategy_loss(config.strategy, config.loss)
     pred_probs = None

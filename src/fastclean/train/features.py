@@ -1,4 +1,5 @@
-"""Offline text features for training: MiniLM sentence embeddings, cached on disk.
+"""Offline features for training: MiniLM sentence embeddings and EfficientNet-Lite0 image
+features, cached on disk.
 
 The fastai text classifier (AWD_LSTM) needs pretrained weights from the internet to be any
 good; the offline option embeds each text once with the bundled all-MiniLM-L6-v2 model
@@ -41,3 +42,24 @@ def embed_texts(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = No
     last = np.asarray(layers[:, -(layers.shape[1] // len(MINILM_LAYERS)):], dtype=np.float32)
     features = last / np.maximum(np.linalg.norm(last, axis=1, keepdims=True), 1e-12)
     return replace(ds, features=features.astype(np.float32))
+
+
+def embed_images(ds: LabelledDataset, *, cache_dir: str | os.PathLike | None = None,
+                 progress: bool = False) -> LabelledDataset:
+    """Return ``ds`` with ``features`` set to its images' EfficientNet-Lite0 features (and no paths).
+
+    The features are the ``find`` pipeline's (:class:`fastclean.models.image_features.EfficientNetLite0Extractor`,
+    same disk cache), so a bench after ``fastclean find`` extracts nothing.
+
+    Raises
+    ------
+    ValueError
+        If ``ds`` has no image paths.
+    """
+    from ..models.features import cached_features
+    from ..models.image_features import EfficientNetLite0Extractor
+
+    if ds.paths is None:
+        raise ValueError(f"dataset {ds.name!r}: no image paths to embed")
+    features = cached_features(EfficientNetLite0Extractor(), ds, cache_dir=cache_dir, progress=progress)
+    return replace(ds, features=np.asarray(features, dtype=np.float32), paths=None)

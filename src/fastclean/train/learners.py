@@ -69,16 +69,29 @@ def mlp(n_in: int, n_out: int, hidden: int = 256, p: float = 0.2):
     return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(hidden, n_out))
 
 
+def efficientnet_lite0_split(model) -> list:
+    """Three parameter groups for gradual unfreezing: early body, late body, head.
+
+    The early group is the stem and the stages up to 40 channels (the first 6 blocks), the
+    late one the remaining blocks and the 1×1 head convolution.
+    """
+    body, head = model[0].net, model[1]
+    early = [body._conv_stem, body._bn0, *body._blocks[:6]]
+    late = [*body._blocks[6:], body._conv_head, body._bn1]
+    return [[p for m in group for p in m.parameters()] for group in (early, late, [head])]
+
+
 def efficientnet_lite0_learner(dls, n_out: int, *, pretrained: bool, **learner_kwargs):
     """A fastai ``Learner``: the EfficientNet-Lite0 body of :mod:`fastclean.models` + a fastai head.
 
-    The body is split from the head (``default_split``) so that ``fine_tune`` trains the head
-    alone first; pretrained weights are the offline ImageNet ones, with ImageNet normalisation.
+    The parameters are split into early body, late body and head
+    (:func:`efficientnet_lite0_split`) so that :func:`fit` unfreezes them gradually;
+    pretrained weights are the offline ImageNet ones, with ImageNet normalisation.
     """
     from fastai.data.transforms import Normalize
     from fastai.learner import Learner
     from fastai.vision.all import imagenet_stats
-    from fastai.vision.learner import create_head, default_split
+    from fastai.vision.learner import create_head
     from torch import nn
 
     from ..models import efficientnet_lite as eff
@@ -89,7 +102,7 @@ def efficientnet_lite0_learner(dls, n_out: int, *, pretrained: bool, **learner_k
     model = nn.Sequential(EfficientNetLite0Body(net), create_head(eff.FEATURE_DIM, n_out))
     if pretrained:
         dls.add_tfms([Normalize.from_stats(*imagenet_stats)], "after_batch")
-    learn = Learner(dls, model, splitter=default_split, **learner_kwargs)
+    learn = Learner(dls, model, splitter=efficientnet_lite0_split, **learner_kwargs)
     learn.pretrained = pretrained
     if pretrained:
         learn.freeze()
@@ -162,7 +175,13 @@ def build_learner(dls, arch: str, *, loss: str = "ce", eps: float = 0.1, pretrai
 
 
 def fit(learn, epochs: int, *, freeze_epochs: int = 1, lr: float | None = None) -> None:
-    """Train ``learn``: ``fine_tune(epochs, freeze_epochs)`` for pretrained bodies, else one cycle."""
+    """Train ``learn``: gradual unfreezing for pretrained bodies, else one cycle.
+
+    Pretrained: ``freeze_epochs`` epochs of the head alone, then (with three or more
+    parameter groups, as for EfficientNet-Lite0) one epoch with the late body unfrozen too,
+    then the rest with the whole network unfrozen and discriminative learning rates; with
+    two groups (torchvision ResNets) this is fastai's ``fine_tune``.
+    """
     if epochs < 1:
         raise ValueError(f"epochs: must be at least 1, got {epochs}")
     import fastai.callback.progress  # noqa: F401  (adds Learner.no_bar)
@@ -170,9 +189,31 @@ def fit(learn, epochs: int, *, freeze_epochs: int = 1, lr: float | None = None) 
 
     with learn.no_bar(), learn.no_logging():
         if getattr(learn, "pretrained", False):
-            learn.fine_tune(epochs, base_lr=lr or 2e-3, freeze_epochs=freeze_epochs)
+            fine_tune_gradually(learn, epochs, freeze_epochs=freeze_epochs, base_lr=lr or 2e-3)
         else:
             learn.fit_one_cycle(epochs, lr or 1e-2)
+
+
+def fine_tune_gradually(learn, epochs: int, *, freeze_epochs: int = 1, base_lr: float = 2e-3) -> None:
+    """ULMFiT-style gradual unfreezing: head, then one more group per stage, then everything.
+
+    ``freeze_epochs`` one-cycle epochs train the head alone (``freeze()``); each further
+    group is unfrozen for one epoch (``freeze_to(-k)``) while epochs remain, the last stage
+    (everything unfrozen) taking the rest, at ``slice(base_lr / 100, base_lr / 2)``.
+    """
+    n_groups = len(learn.opt.param_groups) if learn.opt is not None else len(learn.splitter(learn.model))
+    if freeze_epochs:
+        learn.freeze()
+        learn.fit_one_cycle(freeze_epochs, slice(base_lr))
+    remaining = epochs
+    for k in range(2, n_groups):  # intermediate stages: the last k groups trainable
+        if remaining <= 1:
+            break
+        learn.freeze_to(-k)
+        learn.fit_one_cycle(1, slice(base_lr / 100, base_lr / 2), pct_start=0.3)
+        remaining -= 1
+    learn.unfreeze()
+    learn.fit_one_cycle(remaining, slice(base_lr / 100, base_lr / 2), pct_start=0.3)
 
 
 def predict_probs(learn, dl) -> np.ndarray:
