@@ -19,9 +19,10 @@ def _cnn() -> Model:
 
 def _efficientnet() -> Model:
     from .feature_model import FeatureModel
+    from .heads import CVLogisticRegressionHead
     from .image_features import EfficientNetLite0Extractor
 
-    return FeatureModel("efficientnet-lite0", EfficientNetLite0Extractor())
+    return FeatureModel("efficientnet-lite0", EfficientNetLite0Extractor(), CVLogisticRegressionHead())
 
 
 def _resnet(depth: int) -> Callable[[], Model]:
