@@ -23,7 +23,7 @@ def test_efficientnet_features_of_in_memory_images_are_cached(digits600, tmp_pat
     small = digits600.subset(np.arange(4))
     feats = cached_features(EfficientNetLite0Extractor(), small, cache_dir=tmp_path, progress=False)
     assert feats.shape == (4, 1280) and np.isfinite(feats).all()
-    assert list((tmp_path / "features" / "efficientnet-lite0-v1").glob("*.npy"))
+    assert list((tmp_path / "features" / EfficientNetLite0Extractor().cache_key).glob("*.npy"))
 
 
 def test_unreadable_image_file_is_named_in_the_error(tmp_path):
