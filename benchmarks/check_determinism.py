@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TIME_KEYS = {"timings", "seconds", "detection_seconds", "from_cache", "machine"}
+# timings, and the settings that are meant to differ between the runs compared (--jobs)
+TIME_KEYS = {"timings", "seconds", "detection_seconds", "from_cache", "machine", "jobs"}
 
 
 def fastclean(args, env, out):
