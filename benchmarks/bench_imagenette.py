@@ -51,7 +51,8 @@ def run(ds, model, seed, truth):
     probs = cross_val_pred_probs(ds, model, folds=5, seed=seed, progress=False)
     wall, cpu = time.perf_counter() - t, cpu_seconds() - c
     out = {f: scores(ds.labels, probs, truth, f) for f in FILTERS}
-    acc = float(np.mean(probs.argmax(1) == ds.true_labels)) if ds.true_labels is not None else None
+    truth_labels = ds.true_labels if ds.true_labels is not None else ds.labels
+    acc = float(np.mean(probs.argmax(1) == truth_labels))
     return out, acc, wall, cpu
 
 
