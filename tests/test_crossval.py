@@ -53,7 +53,14 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("FASTCLEAN_CACHE", str(tmp_path / "cache"))
 
 
-def test_every_example_is_scored_by_a_model_that_never_saw_it():
+@pytest.fixture
+def inline_folds(monkeypatch):
+    """Folds fit in this process (one worker), so a spy model sees every fit: on an idle machine
+    the automatic worker count would fit them in a process pool, whatever the load was before."""
+    monkeypatch.setenv("FASTCLEAN_THREADS", "1")
+
+
+def test_every_example_is_scored_by_a_model_that_never_saw_it(inline_folds):
     ds, spy = digits(), SpyModel()
     probs = cross_val_pred_probs(ds, spy, folds=5, progress=False)
     assert probs.shape == (600, 10) and np.isfinite(probs).all()
@@ -81,7 +88,7 @@ def test_out_of_sample_accuracy_is_real_and_deterministic(tmp_path):
     assert 0.85 < np.mean(a.argmax(1) == ds.labels) < 1.0
 
 
-def test_finished_folds_are_reused_and_keyed_by_labels(tmp_path):
+def test_finished_folds_are_reused_and_keyed_by_labels(tmp_path, inline_folds):
     ds, spy = digits(), SpyModel()
     cross_val_pred_probs(ds, spy, folds=4, cache_dir=tmp_path, progress=False)
     cross_val_pred_probs(ds, spy, folds=4, cache_dir=tmp_path, progress=False)
@@ -161,7 +168,7 @@ CHILD = textwrap.dedent("""
 def test_sigkilled_run_resumes_from_finished_folds_with_identical_result(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    env = dict(os.environ, PYTHONPATH=str(SRC))
+    env = dict(os.environ, PYTHONPATH=str(SRC), FASTCLEAN_THREADS="1")  # fits in the child itself
 
     def run(cache, out, kill_at=None):
         e = dict(env, **({"KILL_AT_FIT": str(kill_at)} if kill_at else {}))

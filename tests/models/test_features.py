@@ -66,6 +66,9 @@ def test_killed_extraction_resumes_at_the_first_missing_chunk(digits600, tmp_pat
     import fastclean.models.features as features
 
     monkeypatch.setattr(features, "CHUNK_ROWS", 256)  # 600 rows → chunks of 256, 256, 88
+    # One worker: chunks run in this process, where the extractor can die (on an idle machine the
+    # automatic count would run them in a process pool).
+    monkeypatch.setenv("FASTCLEAN_THREADS", "1")
     dying = DyingExtractor(die_at=3)
     with pytest.raises(KeyboardInterrupt):
         cached_features(dying, digits600, cache_dir=tmp_path, progress=False)
