@@ -31,36 +31,14 @@ import numpy as np
 
 from ..data.dataset import LabelledDataset
 from .base import Model
+from .device import DEVICES, resolve_device
 from .text_features import minilm_path, texts_of
 from .threads import limited_threads
 
 _log = logging.getLogger(__name__)
 
-#: Accepted values of ``MiniLMFineTune(device=...)``.
-DEVICES = ("auto", "cpu", "cuda")
 #: Batches sorted by length together (a pool), see the module docstring.
 POOL_BATCHES = 50
-
-
-def resolve_device(device: str) -> str:
-    """``"cpu"`` or ``"cuda"``: ``"auto"`` takes CUDA when torch sees a GPU.
-
-    Raises
-    ------
-    ValueError
-        Unknown ``device``, or ``"cuda"`` without a usable GPU.
-    """
-    if device not in DEVICES:
-        raise ValueError(f"device: expected one of {', '.join(DEVICES)}, got {device!r}")
-    if device == "cpu":
-        return "cpu"
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if device == "cuda":
-        raise ValueError("device: cuda requested but no GPU is available on this machine")
-    return "cpu"
 
 
 def _load_pretrained():

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..data.dataset import LabelledDataset
+from ..models.device import DEVICES, resolve_device
 from . import strategies as strat
 from .learners import check_arch, check_loss
 from .split import HOLDOUT_SEED, stratified_folds, stratified_holdout, stratified_subsample
@@ -23,7 +24,6 @@ from .split import HOLDOUT_SEED, stratified_folds, stratified_holdout, stratifie
 #: Built-ins whose noise is a published label column (``noise_pct`` picks it).
 PUBLISHED_NOISE_DATASETS = ("noisy-imagenette", "noisy-imagewoof")
 NOISE_TYPES = ("uniform", "pair")
-DEVICES = ("cpu", "cuda", "auto")
 TRACKERS = ("none", "wandb")
 
 
@@ -82,27 +82,6 @@ class LearnerSpec:
     def text(self) -> bool:
         """The learner reads raw texts (AWD_LSTM) rather than embeddings."""
         return self.arch == "awd-lstm"
-
-
-def resolve_device(device: str) -> str:
-    """``cpu`` or ``cuda``; ``auto`` picks the GPU when there is one.
-
-    Raises
-    ------
-    ValueError
-        For an unknown device, or ``cuda`` on a machine without a usable GPU.
-    """
-    if device not in DEVICES:
-        raise ValueError(f"device: unknown device {device!r}; choose cpu, cuda or auto")
-    if device == "cpu":
-        return "cpu"
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if device == "cuda":
-        raise ValueError("device: cuda requested but no GPU is available on this machine")
-    return "cpu"
 
 
 @dataclass
