@@ -13,22 +13,7 @@ import pytest
 from fastclean.apply import apply_decisions
 from fastclean.review.store import CorrectionsStore
 from fastclean.run import find_in_dataset, read_run, write_run
-from tests.helpers import invoke
-
-#: Real tweets per split of the miniature WNUT copy (first lines of each real file).
-SIZES = {"train.tsv": 160, "valid.tsv": 40, "test.tsv": 80}
-
-
-def small_tweets(data_dir: Path, dest: Path) -> Path:
-    """A data folder whose covid_tweets/*.tsv are the first lines of the real files, verbatim."""
-    folder = dest / "covid_tweets"
-    folder.mkdir(parents=True)
-    for name, n in SIZES.items():
-        lines = (data_dir / "covid_tweets" / name).read_bytes().splitlines(keepends=True)
-        header = 1 if lines[0].startswith(b"Id\t") else 0
-        (folder / name).write_bytes(b"".join(lines[:header + n]))
-    return dest
-
+from tests.helpers import SMALL_TWEETS_SIZES, invoke, small_tweets_test_run
 
 def digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -37,11 +22,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def tweets_run(tmp_path_factory, data_dir):
-    base = tmp_path_factory.mktemp("apply")
-    data = small_tweets(data_dir, base / "data")
-    result = find_in_dataset("covid-tweets", data_dir=data, split="test", model="tfidf-logreg",
-                             progress=False)
-    return write_run(result, base / "run"), data
+    return small_tweets_test_run(tmp_path_factory.mktemp("apply"), data_dir)
 
 
 @pytest.fixture
@@ -87,7 +68,7 @@ def test_tweets_are_written_as_tsv_with_only_the_decided_lines_changed(reviewed,
     from fastclean.data.tweets import read_wnut_tsv
 
     ids, texts, labels = read_wnut_tsv(out / "test.tsv")
-    assert len(ids) == SIZES["test.tsv"] - 1
+    assert len(ids) == SMALL_TWEETS_SIZES["test.tsv"] - 1
     changes = pd.read_csv(out / "changes.csv", dtype=str, keep_default_na=False)
     assert list(changes.columns) == ["index", "id", "split", "old_label", "new_label", "decision"]
     assert dict(zip(changes["index"].astype(int), changes["decision"])) == decisions

@@ -10,18 +10,13 @@ import pytest
 
 from fastclean.rescore import class_f1, macro_f1, rescore
 from fastclean.review.store import CorrectionsStore
-from fastclean.run import find_in_dataset, read_run, write_run
-from tests.helpers import invoke
-from tests.test_apply import small_tweets
+from fastclean.run import read_run
+from tests.helpers import invoke, small_tweets_test_run
 
 
 @pytest.fixture(scope="module")
 def tweets_run(tmp_path_factory, data_dir):
-    base = tmp_path_factory.mktemp("rescore")
-    data = small_tweets(data_dir, base / "data")
-    result = find_in_dataset("covid-tweets", data_dir=data, split="test", model="tfidf-logreg",
-                             progress=False)
-    return write_run(result, base / "run"), data
+    return small_tweets_test_run(tmp_path_factory.mktemp("rescore"), data_dir)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.review.server import CHROMIUM, browser_page, serving, wait_for_app
-from tests.test_apply import small_tweets
+from tests.helpers import small_tweets
 
 TWEET = "Official: 1,203 new cases of COVID-19 confirmed in Ohio today, 12 deaths"
 
