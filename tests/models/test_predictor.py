@@ -10,7 +10,7 @@ import pytest
 
 from fastclean.models.predictor import MODEL_FILE, TextPredictor
 from fastclean.run import find_in_dataset, read_run, write_run
-from tests.test_apply import small_tweets
+from tests.helpers import small_tweets
 
 
 @pytest.fixture(scope="module")
