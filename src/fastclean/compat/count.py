@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import core
+from ..core.validation import probability_ceiling
 from ..core.count import estimate_py_and_noise_matrices_from_probabilities as _from_probabilities
 from ..core.multilabel import (
     compute_multilabel_confident_joint,
@@ -79,7 +80,9 @@ def estimate_joint(labels, pred_probs, *, confident_joint=None, multi_label=Fals
     if labels is None and confident_joint is not None:
         cj = np.asarray(confident_joint)
         return cj / np.clip(float(np.sum(cj)), a_min=1e-100, a_max=None)
-    return core.estimate_joint(labels_array(labels), pred_probs, confident_joint=confident_joint)
+    with probability_ceiling(np.inf):  # cleanlab checks no value range here
+        return core.estimate_joint(labels_array(labels), pred_probs,
+                                   confident_joint=confident_joint)
 
 
 def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=True,
@@ -93,9 +96,10 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate=Tr
         return compute_multilabel_confident_joint(
             require_list(labels), pred_probs, thresholds=thresholds, calibrate=calibrate,
             return_indices_of_off_diagonals=return_indices_of_off_diagonals)
-    return core.compute_confident_joint(
-        labels_array(labels), pred_probs, thresholds=thresholds, calibrate=calibrate,
-        return_indices_of_off_diagonals=return_indices_of_off_diagonals)
+    with probability_ceiling(np.inf):  # cleanlab checks no value range here
+        return core.compute_confident_joint(
+            labels_array(labels), pred_probs, thresholds=thresholds, calibrate=calibrate,
+            return_indices_of_off_diagonals=return_indices_of_off_diagonals)
 
 
 def estimate_latent(confident_joint, labels, *, py_method="cnt", converge_latent_estimates=False):
@@ -108,16 +112,18 @@ def estimate_py_and_noise_matrices_from_probabilities(labels, pred_probs, *, thr
                                                       converge_latent_estimates=True,
                                                       py_method="cnt", calibrate=True):
     """``(py, noise_matrix, inverse_noise_matrix, confident_joint)`` from pred_probs."""
-    return _from_probabilities(labels_array(labels), pred_probs, thresholds=thresholds,
-                               converge_latent_estimates=converge_latent_estimates,
-                               py_method=py_method, calibrate=calibrate)
+    with probability_ceiling(np.inf):  # cleanlab checks no value range here
+        return _from_probabilities(labels_array(labels), pred_probs, thresholds=thresholds,
+                                   converge_latent_estimates=converge_latent_estimates,
+                                   py_method=py_method, calibrate=calibrate)
 
 
 def get_confident_thresholds(labels, pred_probs, multi_label=False) -> np.ndarray:
     """Per-class thresholds; ``(K, 2)`` (not-in-class, in-class) with ``multi_label``."""
     if multi_label:
         return multilabel_thresholds(require_list(labels), pred_probs)
-    return core.get_confident_thresholds(labels_array(labels), pred_probs)
+    with probability_ceiling(np.inf):  # cleanlab checks no value range here
+        return core.get_confident_thresholds(labels_array(labels), pred_probs)
 
 
 def _default_clf():

@@ -7,6 +7,9 @@ copied to float64.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import numpy as np
 
 #: Default absolute tolerance on ``|row sum - 1|`` for ``pred_probs``.
@@ -18,6 +21,25 @@ ROW_SUM_SLACK = 1e-3
 
 #: Largest accepted probability (the reference's 1 + 1e-6).
 MAX_PROBABILITY = 1 + 1e-6
+
+# The ceiling in force (see probability_ceiling); rows must still sum to 1 within atol.
+_CEILING = contextvars.ContextVar("fastclean_probability_ceiling", default=MAX_PROBABILITY)
+
+
+@contextlib.contextmanager
+def probability_ceiling(limit: float):
+    """Accept single probabilities up to ``limit`` inside the ``with`` block.
+
+    The reference checks ``max(pred_probs) <= 1 + 1e-6`` only in some functions (finding and
+    ranking issues, counting them) and not in others (the confident joint, the joint, the
+    thresholds); :mod:`fastclean.compat` lifts the check where the reference does not make it.
+    Rows must still sum to 1 within ``atol``, so no value can exceed ``1 + atol``.
+    """
+    token = _CEILING.set(float(limit))
+    try:
+        yield
+    finally:
+        _CEILING.reset(token)
 
 #: Target number of probabilities per row block in the streaming passes (about 4 MB of float32).
 _BLOCK_ELEMENTS = 1 << 18
@@ -179,8 +201,9 @@ def validate_pred_probs(
             # Like the reference, no probability may exceed 1 by more than 1e-6 (a row can
             # sum to 1 within atol and still hold a value of 1.00001).
             peak = top[start:start + step] if top is not None else block
-            if peak.max() > MAX_PROBABILITY:
-                row = start + int(np.nonzero((block > MAX_PROBABILITY).any(axis=1))[0][0])
+            ceiling = _CEILING.get()
+            if peak.max() > ceiling:
+                row = start + int(np.nonzero((block > ceiling).any(axis=1))[0][0])
                 raise ValueError(f"pred_probs values must be at most 1; row {row} has "
                                  f"{float(block[row - start].max()):.8g}. Pass renormalize=True "
                                  "to divide each row by its sum.")
