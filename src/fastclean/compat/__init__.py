@@ -9,6 +9,6 @@ cleanlab does (pandas is imported here, never by ``fastclean.core``) and runs sc
 cross-validation where cleanlab's functions take features and a classifier.
 """
 
-from . import count, dataset, filter, multilabel_classification, rank
+from . import count, dataset, experimental, filter, multilabel_classification, rank
 
-__all__ = ["count", "dataset", "filter", "multilabel_classification", "rank"]
+__all__ = ["count", "dataset", "experimental", "filter", "multilabel_classification", "rank"]
