@@ -25,16 +25,219 @@ import sys
 import tempfile
 from pathlib import Path
 
+CLEANLAB_TAG = "v2.9.0"
 DEFAULT_TESTS = ["test_filter_count.py", "test_rank.py", "test_dataset.py",
                  "test_multilabel_classification.py"]
 
-CONFTEST = '"""Run cleanlab\'s own tests with cleanlab\'s functions swapped for fastclean\'s.\n\nFASTCLEAN_SHIM=compat (default): cleanlab.<module>.<name> -> fastclean.compat.<module>.<name>\nFASTCLEAN_SHIM=core: -> fastclean.core.<name> (what a user had before fastclean.compat)\nFASTCLEAN_SHIM=none: plain cleanlab (the tests\' own baseline)\nEvery cleanlab function left in place is wrapped to record that a test fell back to cleanlab.\n"""\nimport importlib\nimport os\nimport functools\n\nimport pytest\n\nMODULES = {\n    "cleanlab.filter": "filter", "cleanlab.count": "count", "cleanlab.rank": "rank",\n    "cleanlab.dataset": "dataset",\n    "cleanlab.multilabel_classification.filter": "multilabel_classification.filter",\n    "cleanlab.multilabel_classification.rank": "multilabel_classification.rank",\n    "cleanlab.multilabel_classification.dataset": "multilabel_classification.dataset",\n    "cleanlab.multilabel_classification": "multilabel_classification",\n    "cleanlab.internal.multilabel_scorer": None,\n    "cleanlab.experimental.label_issues_batched": None,\n    "cleanlab.classification": None,\n}\nMODE = os.environ.get("FASTCLEAN_SHIM", "compat")\nFALLBACKS = set()\nSWAPPED = []\n\n\ndef _recorder(name, fn):\n    @functools.wraps(fn)\n    def wrapper(*args, **kwargs):\n        FALLBACKS.add(name)\n        return fn(*args, **kwargs)\n    return wrapper\n\n\ndef _with_fallback(name, ours, theirs):\n    """fastclean\'s function; cleanlab\'s (recorded) when fastclean lacks an argument."""\n    @functools.wraps(theirs)\n    def wrapper(*args, **kwargs):\n        try:\n            return ours(*args, **kwargs)\n        except TypeError as exc:\n            text = str(exc)\n            if "unexpected keyword" in text or "positional argument" in text or "required" in text:\n                FALLBACKS.add(name + " (missing argument)")\n                return theirs(*args, **kwargs)\n            raise\n    return wrapper\n\n\ndef _install():\n    if MODE == "none":\n        return\n    core = importlib.import_module("fastclean.core")\n    for modname, ours_name in MODULES.items():\n        mod = importlib.import_module(modname)\n        ours = None\n        if ours_name is not None and MODE == "compat":\n            ours = importlib.import_module(f"fastclean.compat.{ours_name}")\n        elif ours_name is not None and MODE == "core" and "multilabel" not in ours_name:\n            ours = core\n        for name, obj in list(vars(mod).items()):\n            if not callable(obj) or isinstance(obj, type) or not getattr(obj, "__module__", "").startswith("cleanlab"):\n                continue\n            if name.startswith("__"):\n                continue\n            replacement = getattr(ours, name, None) if ours is not None else None\n            if replacement is not None and callable(replacement):\n                setattr(mod, name, _with_fallback(f"{modname}.{name}", replacement, obj))\n                SWAPPED.append(f"{modname}.{name}")\n            else:\n                setattr(mod, name, _recorder(f"{modname}.{name}", obj))\n        # Classes (CleanLearning) are recorded when instantiated.\n        if modname == "cleanlab.classification" and MODE == "compat":\n            from fastclean.learning import CleanLearning\n            mod.CleanLearning = CleanLearning\n            SWAPPED.append("cleanlab.classification.CleanLearning")\n\n\n_install()\nRESULTS = {}\n\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_call(item):\n    FALLBACKS.clear()\n    yield\n    item.user_properties.append(("fallbacks", sorted(FALLBACKS)))\n\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    rep = outcome.get_result()\n    if rep.when == "call" or (rep.when == "setup" and rep.outcome != "passed"):\n        fb = dict(item.user_properties).get("fallbacks", [])\n        RESULTS[item.nodeid] = (rep.outcome, fb)\n\n\ndef pytest_terminal_summary(terminalreporter):\n    tr = terminalreporter\n    passed = [k for k, (o, f) in RESULTS.items() if o == "passed"]\n    failed = [k for k, (o, f) in RESULTS.items() if o == "failed"]\n    fell = {k: f for k, (o, f) in RESULTS.items() if f}\n    tr.write_line(f"SHIM={MODE}: {len(RESULTS)} tests, {len(passed)} passed, {len(failed)} failed, "\n                  f"{len(fell)} called cleanlab functions fastclean lacks")\n    names = sorted({n for f in fell.values() for n in f})\n    tr.write_line("cleanlab functions still called: " + ", ".join(names))\n    for k in failed:\n        tr.write_line(f"FAILED {k} fallbacks={RESULTS[k][1]}")\n    if os.environ.get("SHIM_VERBOSE"):\n        for k, f in fell.items():\n            tr.write_line(f"FELL BACK {k}: {f[:3]}")\n'
+CONFTEST = r'''"""Run cleanlab's own tests with cleanlab's functions swapped for fastclean's.
+
+FASTCLEAN_SHIM=compat (default): cleanlab.<module>.<name> -> fastclean.compat.<module>.<name>
+FASTCLEAN_SHIM=core: -> fastclean.core.<name> (what a user had before fastclean.compat)
+FASTCLEAN_SHIM=none: plain cleanlab (the tests' own baseline)
+Every cleanlab function left in place is wrapped to record that a test fell back to cleanlab.
+"""
+import importlib
+import os
+import functools
+
+import pytest
+
+MODULES = {
+    "cleanlab.filter": "filter", "cleanlab.count": "count", "cleanlab.rank": "rank",
+    "cleanlab.dataset": "dataset",
+    "cleanlab.multilabel_classification.filter": "multilabel_classification.filter",
+    "cleanlab.multilabel_classification.rank": "multilabel_classification.rank",
+    "cleanlab.multilabel_classification.dataset": "multilabel_classification.dataset",
+    "cleanlab.multilabel_classification": "multilabel_classification",
+    "cleanlab.internal.multilabel_scorer": None,
+    "cleanlab.experimental.label_issues_batched": "experimental.label_issues_batched",
+    "cleanlab.classification": None,
+}
+MODE = os.environ.get("FASTCLEAN_SHIM", "compat")
+FALLBACKS = set()
+SWAPPED = []
+
+
+def _recorder(name, fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        FALLBACKS.add(name)
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def _with_fallback(name, ours, theirs):
+    """fastclean's function; cleanlab's (recorded) when fastclean lacks an argument."""
+    @functools.wraps(theirs)
+    def wrapper(*args, **kwargs):
+        try:
+            return ours(*args, **kwargs)
+        except TypeError as exc:
+            text = str(exc)
+            if "unexpected keyword" in text or "positional argument" in text or "required" in text:
+                FALLBACKS.add(name + " (missing argument)")
+                return theirs(*args, **kwargs)
+            raise
+    return wrapper
+
+
+def _install():
+    if MODE == "none":
+        return
+    core = importlib.import_module("fastclean.core")
+    for modname, ours_name in MODULES.items():
+        mod = importlib.import_module(modname)
+        ours = None
+        if ours_name is not None and MODE == "compat":
+            ours = importlib.import_module(f"fastclean.compat.{ours_name}")
+        elif ours_name is not None and MODE == "core" and "multilabel" not in ours_name:
+            ours = core
+        for name, obj in list(vars(mod).items()):
+            if not callable(obj) or isinstance(obj, type) or not getattr(obj, "__module__", "").startswith("cleanlab"):
+                continue
+            if name.startswith("__"):
+                continue
+            replacement = getattr(ours, name, None) if ours is not None else None
+            if replacement is not None and callable(replacement):
+                setattr(mod, name, _with_fallback(f"{modname}.{name}", replacement, obj))
+                SWAPPED.append(f"{modname}.{name}")
+            else:
+                setattr(mod, name, _recorder(f"{modname}.{name}", obj))
+        # Classes (CleanLearning) are recorded when instantiated.
+        if modname == "cleanlab.classification" and MODE == "compat":
+            from fastclean.learning import CleanLearning
+            mod.CleanLearning = CleanLearning
+            SWAPPED.append("cleanlab.classification.CleanLearning")
+
+    if MODE == "none":
+        return
+    # cleanlab modules that imported a swapped function by name (e.g. label_quality_utils'
+    # get_confident_thresholds) call fastclean's too.
+    import sys
+    ours_of = {id(getattr(importlib.import_module(n.rsplit(".", 1)[0]), n.rsplit(".", 1)[1]).__wrapped__):
+               getattr(importlib.import_module(n.rsplit(".", 1)[0]), n.rsplit(".", 1)[1])
+               for n in SWAPPED if n != "cleanlab.classification.CleanLearning"}
+    for modname, mod in list(sys.modules.items()):
+        if not modname.startswith("cleanlab") or mod is None:
+            continue
+        for name, obj in list(vars(mod).items()):
+            if callable(obj) and id(obj) in ours_of:
+                setattr(mod, name, ours_of[id(obj)])
+
+
+_install()
+RESULTS = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    FALLBACKS.clear()
+    yield
+    item.user_properties.append(("fallbacks", sorted(FALLBACKS)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call" or (rep.when == "setup" and rep.outcome != "passed"):
+        fb = dict(item.user_properties).get("fallbacks", [])
+        RESULTS[item.nodeid] = (rep.outcome, fb)
+
+
+def pytest_terminal_summary(terminalreporter):
+    tr = terminalreporter
+    passed = [k for k, (o, f) in RESULTS.items() if o == "passed"]
+    failed = [k for k, (o, f) in RESULTS.items() if o == "failed"]
+    fell = {k: f for k, (o, f) in RESULTS.items() if f}
+    tr.write_line(f"SHIM={MODE}: {len(RESULTS)} tests, {len(passed)} passed, {len(failed)} failed, "
+                  f"{len(fell)} called cleanlab functions fastclean lacks")
+    names = sorted({n for f in fell.values() for n in f})
+    tr.write_line("cleanlab functions still called: " + ", ".join(names))
+    for k in failed:
+        tr.write_line(f"FAILED {k} fallbacks={RESULTS[k][1]}")
+    if os.environ.get("SHIM_VERBOSE"):
+        for k, f in fell.items():
+            tr.write_line(f"FELL BACK {k}: {f[:3]}")
+'''
+
+
+# Appended to the conftest when --label-errors is given: cleanlab's test_dataset.py downloads the
+# published label-errors arrays with requests.get; serve them from a local folder instead.
+LABEL_ERRORS_PATCH = '''
+
+def _serve_label_errors():
+    folder = os.environ.get("FASTCLEAN_LABEL_ERRORS")
+    if not folder:
+        return
+    import pathlib
+    import requests
+
+    class _Local:
+        def __init__(self, url):
+            path = pathlib.Path(folder) / url.rsplit("/", 1)[-1]
+            self.content = path.read_bytes()
+
+        def raise_for_status(self):
+            return None
+
+    requests.get = lambda url, *args, **kwargs: _Local(url)
+
+
+_serve_label_errors()
+'''
+
+# Shapes of the published label-errors test sets (cleanlab/label-errors, commit 5392f6c):
+# examples, classes.
+LABEL_ERRORS_SHAPES = {"mnist_test_set": (10_000, 10), "caltech256": (29_780, 256),
+                       "cifar100_test_set": (10_000, 100), "imdb_test_set": (25_000, 2)}
+
+
+def write_label_errors_standin(folder: Path, seed: int = 0) -> None:
+    """Seeded stand-ins for the label-errors arrays, with the published files' names and shapes.
+
+    Each has a model that is right about 90 % of the time, labels with about 5 % of them
+    flipped, and (as in the published IMDB file, whose 2,744 largest entries reach 1.00001)
+    float rounding that lets a few IMDB probabilities exceed 1.
+    """
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for stem, (n, k) in LABEL_ERRORS_SHAPES.items():
+        truth = np.arange(n) % k
+        rng.shuffle(truth)
+        logits = rng.normal(0.0, 1.0, size=(n, k))
+        logits[np.arange(n), truth] += rng.uniform(1.0, 6.0, size=n)
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        labels = truth.copy()
+        flip = rng.random(n) < 0.05
+        labels[flip] = (labels[flip] + rng.integers(1, k, size=flip.sum())) % k
+        if stem == "imdb_test_set":
+            rows = rng.choice(n, size=2_744, replace=False)
+            probs[rows] = 0.0
+            probs[rows, truth[rows]] = 1.00001
+        names = {"caltech256": ("caltech256_original_labels", "caltech256_pyx")}.get(
+            stem, (f"{stem}_original_labels", f"{stem}_pyx"))
+        np.save(folder / f"{names[0]}.npy", labels)
+        np.save(folder / f"{names[1]}.npy", probs)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cleanlab-src", required=True, type=Path,
-                        help="cleanlab source checkout (with a tests/ folder)")
+                        help="cleanlab source checkout (with a tests/ folder); with --fetch, "
+                             "where to clone it if it is not there")
+    parser.add_argument("--fetch", action="store_true",
+                        help=f"git clone cleanlab at {CLEANLAB_TAG} into --cleanlab-src first "
+                             "(needs network)")
+    parser.add_argument("--label-errors", type=Path, default=None,
+                        help="folder holding the label-errors .npy files test_dataset.py "
+                             "downloads (served to requests.get by name)")
+    parser.add_argument("--label-errors-standin", action="store_true",
+                        help="fill --label-errors with seeded stand-ins of the same names and "
+                             "shapes (for machines without network)")
     parser.add_argument("--tests", nargs="+", default=DEFAULT_TESTS,
                         help="test files under tests/ (default: the core ones)")
     parser.add_argument("--shim", choices=["compat", "core", "none"], default="compat",
@@ -43,6 +246,14 @@ def main(argv=None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list every test that fell back")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
+    if args.fetch and not (args.cleanlab_src / "tests").is_dir():
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", CLEANLAB_TAG,
+                        "https://github.com/cleanlab/cleanlab", str(args.cleanlab_src)],
+                       check=True)
+    if args.label_errors_standin:
+        if args.label_errors is None:
+            parser.error("--label-errors-standin needs --label-errors DIR")
+        write_label_errors_standin(args.label_errors)
     tests_dir = args.cleanlab_src / "tests"
     if not tests_dir.is_dir():
         print(f"error: {tests_dir} not found: give a cleanlab source checkout", file=sys.stderr)
@@ -60,13 +271,18 @@ def main(argv=None) -> int:
         if not found:
             print("error: none of the test files exist", file=sys.stderr)
             return 2
-        (work / "conftest.py").write_text(CONFTEST)
+        conftest = CONFTEST
+        if args.label_errors is not None:
+            conftest += LABEL_ERRORS_PATCH
+        (work / "conftest.py").write_text(conftest)
         # This checkout's fastclean, whatever the working directory of the run.
         src = str(Path(__file__).resolve().parents[1] / "src")
         env = dict(os.environ, FASTCLEAN_SHIM=args.shim,
                    PYTHONPATH=os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])]))
         if args.verbose:
             env["SHIM_VERBOSE"] = "1"
+        if args.label_errors is not None:
+            env["FASTCLEAN_LABEL_ERRORS"] = str(args.label_errors.resolve())
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore",
                *found, *args.pytest_args]
         return subprocess.run(cmd, cwd=work, env=env).returncode
