@@ -4,11 +4,15 @@ Labels come as a list of class lists per example: ``.json`` (a list of lists), `
 object array of lists, or a 0/1 matrix) or ``.csv``/``.tsv`` (one column, or ``label_col``,
 whose cells hold the classes separated by ``sep``, default ``|``; an empty cell is the empty
 set). Classes may be indices or names; names are mapped through ``classes`` (or, when not
-given, sorted). The run directory holds ``issues.csv`` (flagged examples, worst first:
-``rank, index, given_labels, suggested_labels, wrongly_given, wrongly_missing,
-label_quality``, sets joined with ``sep``), ``examples.csv`` (every example), ``classes.json``,
-``labels.json``, ``pred_probs.npy`` and ``summary.json``. The report and the review app do not
-read multi-label runs yet.
+given, sorted). The run directory has the single-label run's columns, with label *sets*
+(class names joined with ``sep``) where a single-label run has one label: ``issues.csv``
+(flagged examples, worst first: ``rank, index, id, split, given_label, suggested_label,
+confidence, confidence_bucket, label_quality, wrongly_given, wrongly_missing, top3`` and
+``text`` for text data), ``examples.csv`` (every example, plus ``is_issue``), ``classes.json``,
+``labels.json`` (class index lists), ``pred_probs.npy`` (one-vs-rest probabilities),
+``dataset.json`` and ``summary.json`` (``task: "multi-label"``, ``label_sep``). The suggested
+set is the classes whose probability is at least 0.5; ``confidence`` is the model's certainty
+about its least certain membership decision, ``min over classes of max(p, 1 - p)``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -99,10 +104,59 @@ def encode_label_sets(rows, class_names: list[str] | None, n_classes: int):
     return encoded, class_names
 
 
-def find_multilabel_run(labels_path, pred_probs, out, *, class_names=None, sep=DEFAULT_SEP,
-                        label_col=None, filter_by="prune_by_noise_rate",
-                        rank_by="self_confidence", overwrite=False) -> dict:
-    """Find label issues in multi-label data and write the run directory ``out``.
+def multilabel_issues(labels, probs, *, filter_by="prune_by_noise_rate",
+                      rank_by="self_confidence"):
+    """Ranked issues, per-example quality and per-(example, class) flags of label sets.
+
+    Returns
+    -------
+    ranked : numpy.ndarray
+        Indices of the flagged examples, worst first.
+    quality : numpy.ndarray
+        Label quality score of every example (lower is more suspicious).
+    onehot : numpy.ndarray of bool, shape (N, K)
+        The given sets.
+    wrong : numpy.ndarray of bool, shape (N, K)
+        Which memberships look wrong (per-class issues; for the score-only filters, where the
+        suggested set differs).
+    probs : numpy.ndarray
+        The validated probabilities.
+    """
+    onehot, probs = validate_multilabel_inputs(labels, probs)
+    bp = BinaryProblems.build(onehot, probs)
+    ranked = core.find_label_issues(labels, probs, multi_label=True, filter_by=filter_by,
+                                    return_indices_ranked_by=rank_by)
+    quality = multilabel_quality_scores(bp, method=rank_by)
+    if filter_by in ("low_normalized_margin", "low_self_confidence"):
+        wrong = onehot.astype(bool) != (probs >= 0.5)
+    else:
+        wrong = issues_per_class(bp)
+    return ranked, quality, onehot.astype(bool), wrong, probs
+
+
+def write_multilabel_run(out, labels, probs, class_names: Sequence[str], *, sep=DEFAULT_SEP,
+                         filter_by="prune_by_noise_rate", rank_by="self_confidence",
+                         ids: Sequence[str] | None = None, splits: Sequence[str] | None = None,
+                         texts: Sequence[str] | None = None, dataset: dict | None = None,
+                         settings: dict | None = None, timings: dict | None = None,
+                         overwrite=False) -> dict:
+    """Find the label issues of label sets and write the run directory ``out``.
+
+    Parameters
+    ----------
+    out : path-like
+        The run directory (written atomically).
+    labels : list of list of int
+        The given classes of every example.
+    probs : numpy.ndarray, shape (N, K)
+        Out-of-sample one-vs-rest probabilities.
+    class_names : sequence of str
+    sep : str
+        Joins the classes of a set in the CSV files.
+    ids, splits, texts : sequence, optional
+        Per example; default row numbers, ``"train"``, none.
+    dataset, settings, timings : dict, optional
+        Recorded in ``dataset.json`` / ``summary.json``.
 
     Returns
     -------
@@ -110,50 +164,57 @@ def find_multilabel_run(labels_path, pred_probs, out, *, class_names=None, sep=D
         The summary written to ``summary.json``.
     """
     from .atomic import atomic_output_dir
+    from .run import confidence_bucket
+    from .top3 import format_top3
 
-    rows = read_label_sets(labels_path, sep=sep, label_col=label_col)
-    probs = np.asarray(pred_probs)
-    if probs.ndim != 2:
-        raise ValueError(f"pred_probs must be 2-D (N examples x K classes), got shape {probs.shape}")
-    labels, class_names = encode_label_sets(rows, class_names, probs.shape[1])
-    if len(class_names) != probs.shape[1]:
-        raise ValueError(f"classes: {len(class_names)} names for {probs.shape[1]} pred_probs columns")
-    onehot, probs = validate_multilabel_inputs(labels, probs)
-    bp = BinaryProblems.build(onehot, probs)
-    ranked = core.find_label_issues(labels, probs, multi_label=True, filter_by=filter_by,
-                                    return_indices_ranked_by=rank_by)
-    per_class = issues_per_class(bp) if filter_by not in ("low_normalized_margin",
-                                                           "low_self_confidence") else None
-    quality = multilabel_quality_scores(bp, method=rank_by)
+    class_names = [str(c) for c in class_names]
+    ranked, quality, onehot, wrong, probs = multilabel_issues(labels, probs, filter_by=filter_by,
+                                                              rank_by=rank_by)
+    n = len(labels)
     suggested = probs >= 0.5
+    confidence = np.maximum(probs, 1 - probs).min(axis=1)
+    buckets = confidence_bucket(confidence)
+    ids = [str(i) for i in range(n)] if ids is None else [str(i) for i in ids]
+    splits = ["train"] * n if splits is None else [str(s) for s in splits]
+    top3 = np.argsort(-probs, axis=1, kind="stable")[:, :3]
 
     def names(mask_row):
         return sep.join(class_names[c] for c in np.flatnonzero(mask_row))
 
-    header = ["rank", "index", "given_labels", "suggested_labels", "wrongly_given",
-              "wrongly_missing", "label_quality"]
+    header = ["rank", "index", "id", "split", "given_label", "suggested_label", "confidence",
+              "confidence_bucket", "label_quality", "wrongly_given", "wrongly_missing", "top3"]
+    if texts is not None:
+        header.append("text")
 
     def record(rank, i):
-        wrong = per_class[i] if per_class is not None else onehot[i] != suggested[i]
-        return [rank, int(i), names(onehot[i]), names(suggested[i]), names(wrong & onehot[i]),
-                names(wrong & ~onehot[i]), f"{quality[i]:.6g}"]
+        row = [rank, int(i), ids[i], splits[i], names(onehot[i]), names(suggested[i]),
+               f"{confidence[i]:.6g}", buckets[i], f"{quality[i]:.6g}",
+               names(wrong[i] & onehot[i]), names(wrong[i] & ~onehot[i]),
+               format_top3(class_names, probs[i], top3[i])]
+        return row + ([texts[i]] if texts is not None else [])
 
-    flagged = set(ranked.tolist())
-    summary = {
+    flagged = np.zeros(n, dtype=bool)
+    flagged[ranked] = True
+    summary: dict[str, Any] = {
         "task": "multi-label",
-        "n_examples": int(len(labels)),
+        "n_examples": int(n),
         "n_classes": len(class_names),
         "n_issues": len(ranked),
-        "labels_per_example": float(onehot.sum() / len(labels)),
-        "overall_multilabel_health_score": float(1 - len(ranked) / len(labels)),
-        "settings": {"filter_by": filter_by, "rank_by": rank_by, "sep": sep},
+        "estimated_noise_rate": float(len(ranked) / n),
+        "labels_per_example": float(onehot.sum() / n),
+        "overall_multilabel_health_score": float(1 - len(ranked) / n),
+        "label_sep": sep,
+        "settings": {"filter_by": filter_by, "rank_by": rank_by, "sep": sep, **(settings or {})},
         "issues_per_class": [
             {"class": class_names[c],
-             "wrongly_given": int((per_class[:, c] & onehot[:, c]).sum()) if per_class is not None else None,
-             "wrongly_missing": int((per_class[:, c] & ~onehot[:, c]).sum()) if per_class is not None else None}
+             "examples": int(onehot[:, c].sum()),
+             "wrongly_given": int((wrong[:, c] & onehot[:, c]).sum()),
+             "wrongly_missing": int((wrong[:, c] & ~onehot[:, c]).sum())}
             for c in range(len(class_names))
         ],
+        "timings": dict(timings or {}),
     }
+    dataset = {"modality": "text" if texts is not None else "array", **(dataset or {})}
     with atomic_output_dir(out, overwrite=overwrite, kind="find") as tmp:
         with (tmp / "issues.csv").open("w", newline="") as fh:
             writer = csv.writer(fh)
@@ -163,10 +224,33 @@ def find_multilabel_run(labels_path, pred_probs, out, *, class_names=None, sep=D
         with (tmp / "examples.csv").open("w", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(header[1:] + ["is_issue"])
-            for i in range(len(labels)):
-                writer.writerow(record(0, i)[1:] + [i in flagged])
+            for i in range(n):
+                writer.writerow(record(0, i)[1:] + [bool(flagged[i])])
         (tmp / "classes.json").write_text(json.dumps(class_names))
-        (tmp / "labels.json").write_text(json.dumps(labels))
+        (tmp / "labels.json").write_text(json.dumps([list(map(int, row)) for row in labels]))
+        (tmp / "dataset.json").write_text(json.dumps(dataset, indent=2))
         np.save(tmp / "pred_probs.npy", probs)
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def find_multilabel_run(labels_path, pred_probs, out, *, class_names=None, sep=DEFAULT_SEP,
+                        label_col=None, filter_by="prune_by_noise_rate",
+                        rank_by="self_confidence", overwrite=False) -> dict:
+    """Find label issues in multi-label data given as files and write the run directory ``out``.
+
+    Returns
+    -------
+    dict
+        The summary written to ``summary.json``.
+    """
+    rows = read_label_sets(labels_path, sep=sep, label_col=label_col)
+    probs = np.asarray(pred_probs)
+    if probs.ndim != 2:
+        raise ValueError(f"pred_probs must be 2-D (N examples x K classes), got shape {probs.shape}")
+    labels, class_names = encode_label_sets(rows, class_names, probs.shape[1])
+    if len(class_names) != probs.shape[1]:
+        raise ValueError(f"classes: {len(class_names)} names for {probs.shape[1]} pred_probs columns")
+    return write_multilabel_run(out, labels, probs, class_names, sep=sep, filter_by=filter_by,
+                                rank_by=rank_by, overwrite=overwrite,
+                                dataset={"name": None, "labels_file": str(labels_path)})

@@ -55,7 +55,7 @@ def test_json_npy_and_csv_label_sets_give_the_core_ranking(tmp_path):
         for r in rows[:20]:
             given = labels[int(r["index"])]
             sep = ";" if name == "csv" else "|"  # sets are written with the separator given
-            assert r["given_labels"] == sep.join(NAMES[c] for c in given)
+            assert r["given_label"] == sep.join(NAMES[c] for c in given)
         summary = json.loads((out / "summary.json").read_text())
         assert summary["n_issues"] == len(expected) and summary["task"] == "multi-label"
 
@@ -76,11 +76,17 @@ def test_bad_multilabel_input_exits_2_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-def test_report_and_review_refuse_a_multilabel_run_in_one_line(tmp_path):
+def test_report_of_a_multilabel_run_shows_label_sets(tmp_path):
     _inputs(tmp_path)
     out = tmp_path / "run"
     assert invoke("find", "--multi-label", "--labels", str(tmp_path / "l.json"), "--pred-probs",
-                  str(tmp_path / "p.npy"), "--out", str(out)).exit_code == 0
+                  str(tmp_path / "p.npy"), "--classes", str(tmp_path / "classes.json"),
+                  "--out", str(out)).exit_code == 0
+    (out / "report.html").unlink()
     result = invoke("report", str(out))
-    assert result.exit_code == 2 and "multi-label" in result.output
-    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text()
+    first = _issues(out / "issues.csv")[0]
+    assert "Suspicious label sets" in page
+    for name in first["given_label"].split("|"):
+        assert f">{name}</span>" in page

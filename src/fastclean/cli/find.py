@@ -85,8 +85,9 @@ def find(
     discard_review: bool = typer.Option(
         False, "--discard-review", help="With --overwrite: also replace a run holding review decisions."),
     multi_label: bool = typer.Option(
-        False, "--multi-label", help="Several classes per example: --labels is .json (list of "
-        "lists), .npy (object array) or .csv (cells joined by --label-sep); with --pred-probs."),
+        False, "--multi-label", help="Several classes per example: a DATASET .csv/.tsv whose "
+        "--label-col cells hold label sets (one-vs-rest TF-IDF model on --text-col), or --labels "
+        ".json (list of lists), .npy (object array) or .csv with --pred-probs."),
     label_sep: str = typer.Option("|", "--label-sep", help="Separator of classes in a --multi-label CSV cell."),
     checks: Optional[str] = typer.Option(
         None, "--checks", help="Comma-separated: labels, duplicates, outliers, imbalance (default: "
@@ -110,13 +111,22 @@ def find(
     check_find_args(dataset, labels, pred_probs, classes)
     check_cluster_options(workers, scheduler, worker_memory)
     wanted = parse_checks(checks)
-    if multi_label and dataset is not None:
-        raise ValueError("--multi-label needs --labels and --pred-probs (no DATASET)")
     reserve_out(out, overwrite=overwrite, kind="find", discard_review=discard_review,
                 inputs=dataset_inputs(dataset, data_dir) + [labels, pred_probs, classes])
     if multi_label:
-        _find_multilabel(labels, pred_probs, classes, out, filter_by.value, rank_by.value,
-                         label_sep, label_col, overwrite, top)
+        if dataset is not None:
+            from ..multilabel_dataset import find_multilabel_in_table
+
+            with console.status("cross-validating a one-vs-rest model"):
+                summary = find_multilabel_in_table(
+                    dataset, out, label_col=label_col, text_col=text_col, path_col=path_col,
+                    split_col=split_col, split=split.value, sep=label_sep, model=model,
+                    folds=folds, seed=seed, filter_by=filter_by.value, rank_by=rank_by.value,
+                    overwrite=overwrite)
+        else:
+            summary = _find_multilabel(labels, pred_probs, classes, out, filter_by.value,
+                                       rank_by.value, label_sep, label_col, overwrite)
+        _print_multilabel(out, summary, top)
         return
     client = use_cluster(workers, scheduler, worker_memory)  # None: no Dask
     started = time.perf_counter()
@@ -185,15 +195,24 @@ def print_skipped(skipped: list, shown: int = 5) -> None:
 
 
 def _find_multilabel(labels, pred_probs, classes, out, filter_by, rank_by, sep, label_col,
-                     overwrite, top) -> None:
+                     overwrite) -> dict:
     """``find --multi-label``: label sets from --labels, probabilities from --pred-probs."""
     from ..multilabel_run import find_multilabel_run
     from .safety import load_array_noted as load_array
 
-    summary = find_multilabel_run(
+    if labels is None or pred_probs is None:
+        raise ValueError("--multi-label: give a DATASET, or both --labels and --pred-probs")
+    return find_multilabel_run(
         labels, load_array(pred_probs, what="pred_probs"), out,
         class_names=_read_classes(classes) if classes else None, sep=sep, label_col=label_col,
         filter_by=filter_by, rank_by=rank_by, overwrite=overwrite)
+
+
+def _print_multilabel(out, summary, top) -> None:
+    """Write the multi-label run's report.html, then print its worst label sets."""
+    from ..report.multilabel import write_multilabel_report
+
+    write_multilabel_report(out)
     console.print(f"{summary['n_issues']} of {summary['n_examples']} examples have a suspicious "
                   f"label set; written to {out}/issues.csv")
     if top:
@@ -203,7 +222,7 @@ def _find_multilabel(labels, pred_probs, classes, out, filter_by, rank_by, sep, 
             rows = list(csv.DictReader(fh))[:top]
         table = Table("rank", "index", "given", "suggested", "label_quality")
         for row in rows:
-            table.add_row(row["rank"], row["index"], row["given_labels"], row["suggested_labels"],
+            table.add_row(row["rank"], row["index"], row["given_label"], row["suggested_label"],
                           row["label_quality"])
         console.print(table)
 
