@@ -217,7 +217,7 @@ class Run:
     issues: Any            # pandas.DataFrame
     examples: Any          # pandas.DataFrame
     pred_probs: np.ndarray
-    labels: np.ndarray
+    labels: Any            # int array; for a multi-label run, a list of class index lists
     classes: list[str]
     summary: dict[str, Any]
     dataset: dict[str, Any]
@@ -244,9 +244,7 @@ def read_run(path: str | os.PathLike) -> Run:
     images_file = path / "images.npy"
     with _naming_the_file(path) as reading:
         summary = reading("summary.json", lambda: json.loads((path / "summary.json").read_text()))
-        if summary.get("task") == "multi-label":
-            raise ValueError(f"run: {path} is a multi-label run; the report and the review app "
-                             "do not read multi-label runs yet (its issues are in issues.csv)")
+        multi_label = summary.get("task") == "multi-label"  # labels.json: class index lists
         read = lambda name: reading(name, lambda: pd.read_csv(  # noqa: E731
             path / name, keep_default_na=False, dtype={"id": str}))
         load_json = lambda name: reading(name, lambda: json.loads((path / name).read_text()))  # noqa: E731
@@ -257,7 +255,8 @@ def read_run(path: str | os.PathLike) -> Run:
             # A run over a .zarr pred_probs keeps no copy of it (fastclean.scale.run_dir).
             pred_probs=reading("pred_probs.npy", lambda: np.load(path / "pred_probs.npy", mmap_mode="r"))
             if (path / "pred_probs.npy").exists() else None,
-            labels=reading("labels.npy", lambda: np.load(path / "labels.npy")),
+            labels=reading("labels.json", lambda: json.loads((path / "labels.json").read_text()))
+            if multi_label else reading("labels.npy", lambda: np.load(path / "labels.npy")),
             classes=load_json("classes.json"),
             summary=summary,
             dataset=load_json("dataset.json") if dataset_file.exists() else {},

@@ -67,6 +67,13 @@ def build_report(run_dir: str | os.PathLike, *, top_k: int = DEFAULT_TOP_K) -> s
         from .run_sections import run_sections, subtitle_of, title_of
 
         run = read_run(path)
+        if run.summary.get("task") == "multi-label":
+            from .multilabel import multilabel_sections, title_and_subtitle
+
+            title, sub = title_and_subtitle(run)
+            stamp = f"written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+            return page(title, f"{sub} · {stamp}",
+                        sections + multilabel_sections(run, top_k=top_k))
         sections += run_sections(run, top_k=top_k)
         from .rescore_section import rescore_section
 
