@@ -8,11 +8,12 @@ _CHIP = ('<span style="display:inline-block;margin:1px 3px 1px 0;padding:0 6px;b
          'background:{bg};color:{fg};white-space:nowrap">{name}</span>')
 
 
-def label_chips(cell: str, sep: str, *, bg: str = "#e8eef7", fg: str = "#1f2d3d") -> str:
-    """A label set (class names joined by ``sep``) as escaped chips; the empty set as ∅."""
+def label_chips(cell: str, sep: str, *, bg: str = "#e8eef7", fg: str = "#1f2d3d",
+                empty: str = "∅ (no label)") -> str:
+    """A label set (class names joined by ``sep``) as escaped chips; the empty set as ``empty``."""
     names = [n for n in str(cell).split(sep) if n] if cell else []
     if not names:
-        return '<span style="opacity:0.6">∅ (no label)</span>'
+        return f'<span style="opacity:0.6">{esc(empty)}</span>'
     return "".join(_CHIP.format(bg=bg, fg=fg, name=esc(n)) for n in names)
 
 
@@ -37,8 +38,10 @@ def multilabel_sections(run, *, top_k: int) -> list[tuple[str, str, str]]:
     for _, r in issues.iterrows():
         row = [int(r["rank"]), r["id"], label_chips(r["given_label"], sep),
                label_chips(r["suggested_label"], sep, bg="#e3f4e8", fg="#1a7f37"),
-               label_chips(r.get("wrongly_given", ""), sep, bg="#fde8e8", fg="#b42318"),
-               label_chips(r.get("wrongly_missing", ""), sep, bg="#fff4d6", fg="#8a5a00"),
+               label_chips(r.get("wrongly_given", ""), sep, bg="#fde8e8", fg="#b42318",
+                           empty="–"),
+               label_chips(r.get("wrongly_missing", ""), sep, bg="#fff4d6", fg="#8a5a00",
+                           empty="–"),
                float(r["label_quality"])]
         if has_text:
             text = " ".join(str(r["text"]).split())
