@@ -23,6 +23,8 @@ PAGES = {
     "Export": export_page.render,
 }
 
+MULTI_LABEL_PAGES = ["Issues", "Export"]
+
 
 @st.cache_resource(show_spinner=False)
 def _context(run_dir: str, allow_pickle: tuple[str, ...]) -> ReviewContext:
@@ -42,7 +44,10 @@ def main(argv: list[str]) -> None:
     name = ctx.run.dataset.get("name") or ctx.run.path.name
     st.sidebar.title("fastclean review")
     st.sidebar.caption(f"run `{ctx.run.path.name}` · dataset `{name}` · {ctx.modality}")
-    page = st.sidebar.radio("Page", list(PAGES), key="page")
+    # A multi-label run has label sets: the Health, Data issues and Predict pages read
+    # single labels, so it gets the Issues and Export pages.
+    pages = MULTI_LABEL_PAGES if ctx.store.label_sep is not None else list(PAGES)
+    page = st.sidebar.radio("Page", pages, key="page")
     PAGES[page](ctx)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..run import Run, read_run
-from .media import modality
+from .media import label_sep, modality
 from .store import CorrectionsStore
 
 
@@ -44,7 +44,7 @@ def load_context(run_dir: str | Path, allow_pickle: Sequence[str | Path] = ()) -
     run = read_run(run_dir)
     return ReviewContext(
         run=run,
-        store=CorrectionsStore(run.path, run.classes),
+        store=CorrectionsStore(run.path, run.classes, label_sep=label_sep(run)),
         modality=modality(run),
         allow_pickle=[Path(p) for p in allow_pickle],
     )

@@ -37,7 +37,9 @@ def cleaned_labels(run: Run, store: CorrectionsStore | None = None):
     if store is not None:
         latest = store.latest()
     elif (run.path / STORE_NAME).exists():
-        latest = CorrectionsStore(run.path, run.classes).latest()
+        from .media import label_sep
+
+        latest = CorrectionsStore(run.path, run.classes, label_sep=label_sep(run)).latest()
     else:
         latest = {}  # nobody reviewed this run yet; exporting must not create the store
     examples = run.examples

@@ -25,6 +25,13 @@ def modality(run: Run) -> str:
     return "array"
 
 
+def label_sep(run: Run) -> str | None:
+    """The separator of label sets for a multi-label run (``summary.json``), else None."""
+    if run.summary.get("task") != "multi-label":
+        return None
+    return str(run.summary.get("label_sep") or run.summary.get("settings", {}).get("sep", "|"))
+
+
 def example_image(run: Run, row: Any):
     """Return the image of one example as a PIL image, enlarged if it is tiny.
 

@@ -77,6 +77,9 @@ class CorrectionsStore:
         The run directory; the store lives in ``run_dir/review.sqlite``.
     classes : sequence of str
         The run's class names; ``relabel`` must name one of them.
+    label_sep : str, optional
+        For a multi-label run: labels are label *sets*, class names joined by ``label_sep``
+        (the empty string is the empty set); every name of a set must be a class.
 
     Raises
     ------
@@ -90,12 +93,14 @@ class CorrectionsStore:
     ...              original_label="cat", final_label="dog")  # doctest: +SKIP
     """
 
-    def __init__(self, run_dir: str | os.PathLike, classes: Sequence[str]) -> None:
+    def __init__(self, run_dir: str | os.PathLike, classes: Sequence[str],
+                 label_sep: str | None = None) -> None:
         run_dir = Path(run_dir)
         if not run_dir.is_dir():
             raise FileNotFoundError(f"run_dir: {run_dir} is not a directory")
         self.path = run_dir / STORE_NAME
         self.classes = list(classes)
+        self.label_sep = label_sep
         with self._connect() as conn:
             # WAL lets the app read while a decision is being written; FULL makes each commit
             # durable before the click is acknowledged.
@@ -216,6 +221,12 @@ class CorrectionsStore:
             return conn.execute("SELECT COUNT(*) FROM latest_decisions").fetchone()[0]
 
     def _check_label(self, name: str, label: str) -> None:
+        if self.label_sep is not None:
+            unknown = [c for c in str(label).split(self.label_sep) if c and c not in self.classes]
+            if unknown:
+                raise ValueError(f"{name}: {unknown[0]!r} in the label set {label!r} is not one "
+                                 "of the run's classes")
+            return
         if label not in self.classes:
             raise ValueError(f"{name}: {label!r} is not one of the run's classes")
 

@@ -2,6 +2,8 @@
 
 Keyboard: ``A`` accept the suggestion, ``K`` keep the given label, ``D`` drop, ``L`` relabel
 with the chosen class, ``U`` undo the last decision, ``N`` / ``P`` next / previous example.
+For a multi-label run, labels are sets: the page shows them as chips and ``Relabel`` takes the
+set picked in the *Label set* box (any subset of the classes, the empty set included).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def render(ctx: ReviewContext) -> None:
     st.header("Label issues")
     _progress(issues, latest)
 
-    queue = _filtered_queue(issues, latest, ctx.run.classes)
+    queue = _filtered_queue(issues, latest, ctx.run.classes, ctx.store.label_sep)
     if queue.empty:
         st.success("No undecided example matches these filters: everything here has a decision "
                    "(switch off *Hide decided examples* to revisit them).")
@@ -43,7 +45,7 @@ def render(ctx: ReviewContext) -> None:
     with left:
         _show_input(ctx, row)
     with right:
-        _show_labels(row, latest.get(int(row["index"])))
+        _show_labels(row, latest.get(int(row["index"])), ctx.store.label_sep)
         _actions(ctx, row)
     st.subheader("Queue")
     _queue_table(queue, latest)
@@ -55,12 +57,21 @@ def _progress(issues: pd.DataFrame, latest: dict) -> None:
     st.progress(decided / n if n else 1.0, text=f"{decided} of {n} flagged examples decided")
 
 
-def _filtered_queue(issues: pd.DataFrame, latest: dict, classes: list[str]) -> pd.DataFrame:
+def _filtered_queue(issues: pd.DataFrame, latest: dict, classes: list[str],
+                    sep: str | None = None) -> pd.DataFrame:
     sb = st.sidebar
     sb.subheader("Filter the queue")
     mask = pd.Series(True, index=issues.index)
     for column, title in (("split", "Split"), ("given_label", "Given label"),
                           ("suggested_label", "Suggested label")):
+        if sep is not None and column != "split":  # label sets: filter by a class they hold
+            sets = issues[column].astype(str).map(lambda cell: set(_set_names(cell, sep)))
+            present = set().union(*sets) if len(sets) else set()
+            options = [c for c in classes if c in present]
+            chosen = sb.multiselect(f"{title} set holds", options, key=f"filter_{column}")
+            if chosen:
+                mask &= sets.map(lambda names: bool(names & set(chosen)))
+            continue
         present = set(issues[column].astype(str)) - {""}
         # Classes in the run's order ("2" before "10"); splits alphabetically.
         options = [c for c in classes if c in present] + sorted(present - set(classes))
@@ -106,11 +117,28 @@ def _show_input(ctx: ReviewContext, row: pd.Series) -> None:
         st.write(f"example `{row['id']}` (no image or text stored in this run)")
 
 
-def _show_labels(row: pd.Series, decision) -> None:
+def _set_names(cell: str, sep: str) -> list[str]:
+    return [name for name in str(cell).split(sep) if name]
+
+
+def _chips(cell: str, sep: str, color: str) -> str:
+    names = _set_names(cell, sep)
+    if not names:
+        return '<span style="opacity:0.6">∅ no label</span>'
+    return " ".join(
+        f'<span class="fastclean-chip" style="display:inline-block;margin:0 0.3rem 0.3rem 0;'
+        f'padding:0.1rem 0.6rem;border-radius:1rem;border:1px solid {color};color:{color}">'
+        f"{html.escape(name)}</span>" for name in names)
+
+
+def _show_labels(row: pd.Series, decision, sep: str | None = None) -> None:
     split = f" · {row['split']}" if str(row.get("split", "")) else ""
     st.markdown(f"**#{int(row['rank'])}** · id `{row['id']}`{split}")
-    st.markdown(_labels_html(str(row["given_label"]), str(row["suggested_label"]),
-                             float(row["confidence"])), unsafe_allow_html=True)
+    if sep is not None:
+        st.markdown(_sets_html(row, sep), unsafe_allow_html=True)
+    else:
+        st.markdown(_labels_html(str(row["given_label"]), str(row["suggested_label"]),
+                                 float(row["confidence"])), unsafe_allow_html=True)
     top = parse_top3(row["top3"])
     if top:
         probability_table(top)
@@ -118,6 +146,21 @@ def _show_labels(row: pd.Series, decision) -> None:
     if decision is not None:
         final = decision.final_label if decision.final_label is not None else "—"
         st.info(f"Decided: **{decision.action}** → {final}")
+
+
+def _sets_html(row: pd.Series, sep: str) -> str:
+    """Given vs suggested label *set*, as chips, and which memberships look wrong."""
+    parts = [("Given label set", row["given_label"], "inherit"),
+             ("Suggested set (model ≥ 50 %)", row["suggested_label"], "#1a7f37")]
+    if str(row.get("wrongly_given", "")):
+        parts.append(("Looks wrongly given", row["wrongly_given"], "#b42318"))
+    if str(row.get("wrongly_missing", "")):
+        parts.append(("Looks missing", row["wrongly_missing"], "#8a5a00"))
+    boxes = "".join(
+        f'<div style="margin-bottom:0.5rem"><div style="font-size:0.85rem;opacity:0.7">{title}'
+        f'</div><div style="font-size:1.2rem;font-weight:600">{_chips(cell, sep, color)}</div>'
+        f"</div>" for title, cell, color in parts)
+    return f'<div class="fastclean-labels">{boxes}</div>'
 
 
 def _labels_html(given: str, suggested: str, confidence: float) -> str:
@@ -145,10 +188,16 @@ def _actions(ctx: ReviewContext, row: pd.Series) -> None:
     d.button("Drop", key="drop", shortcut="D", on_click=_decide, args=(*args, "drop", None),
              width="stretch")
     classes = ctx.run.classes
-    default = classes.index(suggested) if suggested in classes else 0
+    sep = ctx.store.label_sep
     choice, relabel = st.columns([2, 1], vertical_alignment="bottom")
-    chosen = choice.selectbox("Another label", classes, index=default,
-                              key=f"relabel_choice_{index}")
+    if sep is not None:  # a label set: any subset of the classes, the empty set included
+        picked = choice.multiselect("Label set", classes, default=[
+            c for c in _set_names(suggested, sep) if c in classes], key=f"relabel_set_{index}")
+        chosen = sep.join(c for c in classes if c in picked)
+    else:
+        default = classes.index(suggested) if suggested in classes else 0
+        chosen = choice.selectbox("Another label", classes, index=default,
+                                  key=f"relabel_choice_{index}")
     relabel.button("Relabel", key="relabel", shortcut="L", on_click=_decide,
                    args=(*args, "relabel", chosen), width="stretch")
     prev, nxt, undo = st.columns(3)
