@@ -10,9 +10,16 @@ replaces every function of ``cleanlab.filter``, ``.count``, ``.rank``, ``.datase
 that a test still needed cleanlab. At the end it prints: tests, passed, failed, and the tests
 that called cleanlab code fastclean does not provide.
 
-    .venv/bin/python benchmarks/cleanlab_suite.py --cleanlab-src ~/src/cleanlab
+    .venv/bin/python benchmarks/cleanlab_suite.py --cleanlab-src ~/src/cleanlab --fetch \\
+        --tests test_filter_count.py test_rank.py test_dataset.py --label-errors ~/label-errors
     .venv/bin/python benchmarks/cleanlab_suite.py --cleanlab-src ~/src/cleanlab \\
         --tests test_filter_count.py test_rank.py test_dataset.py --shim none   # baseline
+
+``--fetch`` clones cleanlab at v2.9.0 into ``--cleanlab-src`` when it has no ``tests/``.
+``test_dataset.py`` downloads cleanlab's published label-errors arrays with ``requests.get``:
+``--label-errors DIR`` serves those files from ``DIR`` instead (by file name), and
+``--label-errors-standin`` first fills ``DIR`` with seeded stand-ins of the same names and
+shapes, for machines without network.
 """
 
 from __future__ import annotations
