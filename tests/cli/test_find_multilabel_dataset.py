@@ -85,6 +85,7 @@ def test_same_command_same_files(ml_run, tmp_path):
     (["--model", "cnn"], "model"),
     (["--label-col", "nope"], "label_col"),
     (["--label-sep", ""], "label_sep"),
+    (["--noise", "10"], "--noise"),
 ])
 def test_bad_multilabel_dataset_exits_2_in_one_line(ml_run, tmp_path, extra, needle):
     folder = ml_run[0]

@@ -111,6 +111,8 @@ def find(
     check_find_args(dataset, labels, pred_probs, classes)
     check_cluster_options(workers, scheduler, worker_memory)
     wanted = parse_checks(checks)
+    if multi_label and noise is not None:
+        raise ValueError("--noise: not supported with --multi-label (label sets are used as given)")
     reserve_out(out, overwrite=overwrite, kind="find", discard_review=discard_review,
                 inputs=dataset_inputs(dataset, data_dir) + [labels, pred_probs, classes])
     if multi_label:
