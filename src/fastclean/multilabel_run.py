@@ -7,9 +7,10 @@ set). Classes may be indices or names; names are mapped through ``classes`` (or,
 given, sorted). The run directory has the single-label run's columns, with label *sets*
 (class names joined with ``sep``) where a single-label run has one label: ``issues.csv``
 (flagged examples, worst first: ``rank, index, id, split, given_label, suggested_label,
-confidence, confidence_bucket, label_quality, wrongly_given, wrongly_missing, top3`` and
-``text`` for text data), ``examples.csv`` (every example, plus ``is_issue``), ``classes.json``,
-``labels.json`` (class index lists), ``pred_probs.npy`` (one-vs-rest probabilities),
+confidence, confidence_bucket, label_quality, wrongly_given, wrongly_missing, top3``, and
+``text`` or ``path`` for text or image data), ``examples.csv`` (every example, plus
+``is_issue``), ``classes.json``, ``labels.json`` (class index lists), ``pred_probs.npy``
+(one-vs-rest probabilities),
 ``dataset.json`` and ``summary.json`` (``task: "multi-label"``, ``label_sep``). The suggested
 set is the classes whose probability is at least 0.5; ``confidence`` is the model's certainty
 about its least certain membership decision, ``min over classes of max(p, 1 - p)``.
@@ -137,7 +138,8 @@ def multilabel_issues(labels, probs, *, filter_by="prune_by_noise_rate",
 def write_multilabel_run(out, labels, probs, class_names: Sequence[str], *, sep=DEFAULT_SEP,
                          filter_by="prune_by_noise_rate", rank_by="self_confidence",
                          ids: Sequence[str] | None = None, splits: Sequence[str] | None = None,
-                         texts: Sequence[str] | None = None, dataset: dict | None = None,
+                         texts: Sequence[str] | None = None,
+                         paths: Sequence[str] | None = None, dataset: dict | None = None,
                          settings: dict | None = None, timings: dict | None = None,
                          overwrite=False) -> dict:
     """Find the label issues of label sets and write the run directory ``out``.
@@ -153,8 +155,9 @@ def write_multilabel_run(out, labels, probs, class_names: Sequence[str], *, sep=
     class_names : sequence of str
     sep : str
         Joins the classes of a set in the CSV files.
-    ids, splits, texts : sequence, optional
-        Per example; default row numbers, ``"train"``, none.
+    ids, splits, texts, paths : sequence, optional
+        Per example; default row numbers, ``"train"``, none, none (image files: give the
+        dataset root as ``dataset["root"]`` so the review app may open them).
     dataset, settings, timings : dict, optional
         Recorded in ``dataset.json`` / ``summary.json``.
 
@@ -185,13 +188,16 @@ def write_multilabel_run(out, labels, probs, class_names: Sequence[str], *, sep=
               "confidence_bucket", "label_quality", "wrongly_given", "wrongly_missing", "top3"]
     if texts is not None:
         header.append("text")
+    if paths is not None:
+        header.append("path")
 
     def record(rank, i):
         row = [rank, int(i), ids[i], splits[i], names(onehot[i]), names(suggested[i]),
                f"{confidence[i]:.6g}", buckets[i], f"{quality[i]:.6g}",
                names(wrong[i] & onehot[i]), names(wrong[i] & ~onehot[i]),
                format_top3(class_names, probs[i], top3[i])]
-        return row + ([texts[i]] if texts is not None else [])
+        return (row + ([texts[i]] if texts is not None else [])
+                + ([str(paths[i])] if paths is not None else []))
 
     flagged = np.zeros(n, dtype=bool)
     flagged[ranked] = True
@@ -214,7 +220,8 @@ def write_multilabel_run(out, labels, probs, class_names: Sequence[str], *, sep=
         ],
         "timings": dict(timings or {}),
     }
-    dataset = {"modality": "text" if texts is not None else "array", **(dataset or {})}
+    modality = "text" if texts is not None else "image" if paths is not None else "array"
+    dataset = {"modality": modality, **(dataset or {})}
     with atomic_output_dir(out, overwrite=overwrite, kind="find") as tmp:
         with (tmp / "issues.csv").open("w", newline="") as fh:
             writer = csv.writer(fh)

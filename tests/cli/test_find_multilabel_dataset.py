@@ -10,7 +10,7 @@ import pytest
 
 from fastclean.core import find_label_issues
 from tests.helpers import invoke
-from tests.multilabel_data import write_multilabel_csv
+from tests.multilabel_data import write_multilabel_csv, write_multilabel_image_csv
 
 
 def _rows(path):
@@ -81,7 +81,7 @@ def test_same_command_same_files(ml_run, tmp_path):
 
 
 @pytest.mark.parametrize("extra,needle", [
-    (["--path-col", "text"], "path_col"),
+    (["--path-col", "text"], "not both"),
     (["--model", "cnn"], "model"),
     (["--label-col", "nope"], "label_col"),
     (["--label-sep", ""], "label_sep"),
@@ -98,3 +98,22 @@ def test_bad_multilabel_dataset_exits_2_in_one_line(ml_run, tmp_path, extra, nee
     assert result.exit_code == 2, result.output
     assert needle in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_image_label_sets_from_a_csv_of_paths(tmp_path):
+    rows = write_multilabel_image_csv(tmp_path)
+    out = tmp_path / "run"
+    result = invoke("find", str(tmp_path / "digits.csv"), "--multi-label", "--label-col", "digits",
+                    "--folds", "3", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    dataset = json.loads((out / "dataset.json").read_text())
+    assert summary["settings"]["model"] == "efficientnet-lite0 one-vs-rest"
+    assert dataset["modality"] == "image" and dataset["root"] == str(tmp_path.resolve())
+    examples = _rows(out / "examples.csv")
+    assert [r["given_label"] for r in examples] == [cells for _, cells in rows]
+    assert examples[3]["path"] == str((tmp_path / "img" / "3.png").resolve())
+    labels = json.loads((out / "labels.json").read_text())
+    expected = find_label_issues(labels, np.load(out / "pred_probs.npy"), multi_label=True,
+                                 filter_by="both", return_indices_ranked_by="normalized_margin")
+    assert [int(r["index"]) for r in _rows(out / "issues.csv")] == expected.tolist()

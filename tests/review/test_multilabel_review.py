@@ -14,7 +14,7 @@ import fastclean.review
 from fastclean.review.export import cleaned_labels
 from fastclean.review.store import CorrectionsStore
 from fastclean.run import read_run
-from tests.multilabel_data import write_multilabel_csv
+from tests.multilabel_data import write_multilabel_csv, write_multilabel_image_csv
 
 APP = str(Path(fastclean.review.__file__).with_name("app.py"))
 
@@ -103,3 +103,14 @@ def test_store_checks_every_class_of_a_set(ml_run):
     with pytest.raises(ValueError, match="wolf"):
         store.decide(0, "doc0", "relabel", original_label=run.classes[0],
                      final_label=f"{run.classes[1]}|wolf")
+
+
+def test_image_multilabel_run_shows_the_image(monkeypatch, tmp_path):
+    from fastclean.multilabel_dataset import find_multilabel_in_table
+
+    write_multilabel_image_csv(tmp_path)
+    find_multilabel_in_table(tmp_path / "digits.csv", tmp_path / "run", label_col="digits",
+                             folds=3, seed=0)
+    at = start(monkeypatch, tmp_path / "run")
+    assert len(at.image) == 1
+    assert not [e for e in at.error]

@@ -86,7 +86,7 @@ def find(
         False, "--discard-review", help="With --overwrite: also replace a run holding review decisions."),
     multi_label: bool = typer.Option(
         False, "--multi-label", help="Several classes per example: a DATASET .csv/.tsv whose "
-        "--label-col cells hold label sets (one-vs-rest TF-IDF model on --text-col), or --labels "
+        "--label-col cells hold label sets (one-vs-rest model on --text-col or --path-col images), or --labels "
         ".json (list of lists), .npy (object array) or .csv with --pred-probs."),
     label_sep: str = typer.Option("|", "--label-sep", help="Separator of classes in a --multi-label CSV cell."),
     checks: Optional[str] = typer.Option(
