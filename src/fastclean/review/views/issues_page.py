@@ -40,7 +40,9 @@ def render(ctx: ReviewContext) -> None:
 
     position = _current_position(queue)
     row = queue.iloc[position]
-    st.caption(f"Example {position + 1} of {len(queue)} in this queue · {KEYS_HELP}")
+    keys = KEYS_HELP if ctx.store.label_sep is None else KEYS_HELP.replace("chosen class",
+                                                                          "chosen label set")
+    st.caption(f"Example {position + 1} of {len(queue)} in this queue · {keys}")
     left, right = st.columns([1, 1], gap="large")
     with left:
         _show_input(ctx, row)
