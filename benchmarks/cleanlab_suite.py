@@ -121,9 +121,13 @@ def _install():
     # cleanlab modules that imported a swapped function by name (e.g. label_quality_utils'
     # get_confident_thresholds) call fastclean's too.
     import sys
-    ours_of = {id(getattr(importlib.import_module(n.rsplit(".", 1)[0]), n.rsplit(".", 1)[1]).__wrapped__):
-               getattr(importlib.import_module(n.rsplit(".", 1)[0]), n.rsplit(".", 1)[1])
-               for n in SWAPPED if n != "cleanlab.classification.CleanLearning"}
+    ours_of = {}
+    for qualified in SWAPPED:
+        if qualified == "cleanlab.classification.CleanLearning":
+            continue
+        module, name = qualified.rsplit(".", 1)
+        swapped = getattr(importlib.import_module(module), name)
+        ours_of[id(swapped.__wrapped__)] = swapped
     for modname, mod in list(sys.modules.items()):
         if not modname.startswith("cleanlab") or mod is None:
             continue

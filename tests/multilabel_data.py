@@ -17,7 +17,7 @@ FILLER = ["the", "a", "today", "news", "people", "said", "new", "report", "week"
 
 def write_multilabel_csv(path, n: int = 240, seed: int = 0, sep: str = "|",
                          error_rate: float = 0.12):
-    """Write ``id,text,tags`` rows; return (true class lists, given cells, rows given a wrong set)."""
+    """Write ``id,text,tags`` rows; return (true class lists, given cells, wrong rows)."""
     rng = np.random.default_rng(seed)
     names = sorted(TOPICS)
     truth, given, wrong = [], [], []

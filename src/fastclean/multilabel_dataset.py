@@ -6,8 +6,9 @@ logistic regression says whether the class applies, on word 1-2-gram TF-IDF feat
 text column, or on EfficientNet-Lite0 features (cached, as for single-label runs) of the image
 files named in the path column. K-fold cross-validation (``KFold(folds, shuffle=True,
 random_state=seed)``; the vocabulary, idf weights and feature scaling are fitted on the
-training folds only) makes every probability out of sample. Then the multi-label confident-learning filter runs on the label
-sets and :func:`fastclean.multilabel_run.write_multilabel_run` writes the run directory.
+training folds only) makes every probability out of sample. Then the multi-label
+confident-learning filter runs on the label sets and
+:func:`fastclean.multilabel_run.write_multilabel_run` writes the run directory.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def image_features(data: dict, *, cache_dir=None, progress: bool = True) -> np.n
     n = len(data["paths"])
     dataset = LabelledDataset(name=str(data["root"]), modality="image",
                               classes=list(data["classes"]), labels=np.zeros(n, dtype=np.int64),
-                              ids=list(data["ids"]), splits=np.asarray(data["splits"], dtype=object),
+                              ids=list(data["ids"]),
+                              splits=np.asarray(data["splits"], dtype=object),
                               paths=[Path(p) for p in data["paths"]], root=Path(data["root"]))
     return cached_features(EfficientNetLite0Extractor(), dataset, cache_dir=cache_dir,
                            progress=progress)

@@ -72,7 +72,7 @@ def title_and_subtitle(run) -> tuple[str, str]:
 
 
 def write_multilabel_report(run_dir):
-    """Write ``run_dir/report.html`` for a multi-label run (see :func:`fastclean.report.write_report`)."""
+    """Write ``run_dir/report.html`` of a multi-label run (see ``write_report``)."""
     from .writer import write_report
 
     return write_report(run_dir)
