@@ -29,11 +29,14 @@ COLUMNS = [
 DATALAB = {"k": 10, "metric": "cosine", "near_duplicate_threshold": 0.13,
            "near_duplicate_relative": True, "outlier_threshold": 0.37037,
            "imbalance_threshold": 0.1, "near_duplicate_pixel_threshold": None,
-           "near_duplicate_candidate_threshold": None}
+           "near_duplicate_candidate_threshold": None, "outlier_method": "knn", "outlier_fence": 3.0}
 #: fastclean's defaults (``mode="default"``); where they differ from Datalab's, the reason is
 #: measured in benchmarks/bench_audit_truth.py (benchmarks/RESULTS.md, issue 12).
 DEFAULTS = {**DATALAB, "near_duplicate_pixel_threshold": 0.15,
-            "near_duplicate_candidate_threshold": 2.0}
+            "near_duplicate_candidate_threshold": 2.0, "outlier_method": "isolation"}
+#: Outlier scores: ``knn`` (mean distance to the k nearest neighbours, Datalab's) or
+#: ``isolation`` (:func:`~fastclean.audit.isolation.isolation_outliers`, the default).
+OUTLIER_METHODS = ("knn", "isolation")
 MODES = {"datalab": DATALAB, "default": DEFAULTS}
 
 
@@ -134,7 +137,10 @@ def find_data_issues(
         (:mod:`fastclean.audit.cache`): reruns with other labels cost almost nothing.
     **thresholds
         Override the mode's ``near_duplicate_threshold``, ``near_duplicate_relative``,
-        ``outlier_threshold``, ``imbalance_threshold``, ``metric``.
+        ``outlier_threshold``, ``imbalance_threshold``, ``metric``, ``outlier_method``
+        (``"isolation"`` by default, ``"knn"`` in ``mode="datalab"``) and ``outlier_fence``
+        (isolation: flag above ``Q3 + outlier_fence * IQR``, default 3). With ``images`` the
+        isolation forest reads their raw pixels, else the features.
 
     Returns
     -------
@@ -149,6 +155,9 @@ def find_data_issues(
     if unknown:
         raise TypeError(f"find_data_issues: unexpected argument(s) {', '.join(sorted(unknown))}")
     settings.update(thresholds)
+    if settings["outlier_method"] not in OUTLIER_METHODS:
+        raise ValueError(f"outlier_method: expected one of {', '.join(OUTLIER_METHODS)}, "
+                         f"got {settings['outlier_method']!r}")
     if k is not None:
         settings["k"] = k
     wanted = [c for c in parse_checks(checks) if c != "labels"]
@@ -242,13 +251,19 @@ def find_data_issues(
                               given_label=labels[members], suggested_label=conf.suggested[members]))
         timings["duplicates"] = time.perf_counter() - t
     if "outliers" in wanted and nbrs is not None:
-        out = C.outliers(nbrs, threshold=settings["outlier_threshold"])
+        t = time.perf_counter()
+        mean_distance = nbrs.distances.astype(np.float64).mean(axis=1)
+        if settings["outlier_method"] == "isolation":
+            out = _isolation(features, images, settings, seed, cache_dir)
+        else:
+            out = C.outliers(nbrs, threshold=settings["outlier_threshold"])
         flags["outlier"], scores["outlier"] = out.is_issue, out.scores
         settings["outlier_cutoff"] = out.cutoff
         members = np.flatnonzero(out.is_issue)
         members = members[np.argsort(out.scores[members], kind="stable")]
         rows.append(frame("outlier", members, out.scores[members], other_index=nbrs.indices[members, 0],
-                          distance=np.round(out.mean_distance[members], 6)))
+                          distance=np.round(mean_distance[members], 6)))
+        timings["outliers"] = time.perf_counter() - t
     if "imbalance" in wanted and labels is not None:
         imb = C.class_imbalance(labels, n_classes, threshold=settings["imbalance_threshold"])
         flags["class_imbalance"], scores["class_imbalance"] = imb.is_issue, imb.scores
@@ -284,6 +299,24 @@ def _neighbors(features, settings, backend, threads, seed, cache_dir):
 
     found = cached_arrays(cache_dir, key, compute)
     return Neighbors(found["distances"], found["indices"], settings["metric"], str(found["backend"]))
+
+
+def _isolation(features, images, settings, seed, cache_dir):
+    """Isolation-forest outliers, on the raw pixels when small images are given: the features
+    made for matching copies have the faint background zeroed, which is what sets a photo
+    apart from a handwritten digit."""
+    from .cache import cached_arrays, digest
+    from .isolation import N_TREES, SUBSAMPLE, flag_anomalies, isolation_outliers
+
+    x = features if images is None else np.asarray(images).reshape(len(images), -1)
+    fence = settings["outlier_fence"]
+    settings["outlier_input"] = "features" if images is None else "pixels"
+    if cache_dir is None:
+        return isolation_outliers(x, fence=fence, seed=seed)
+    x = np.ascontiguousarray(x)
+    key = "isolation-" + digest(x, N_TREES, SUBSAMPLE, seed)
+    found = cached_arrays(cache_dir, key, lambda: {"a": isolation_outliers(x, seed=seed).anomaly})
+    return flag_anomalies(found["a"], fence=fence)
 
 
 def _size(features, labels, keys) -> int:
