@@ -59,6 +59,9 @@ def test_all_checks_by_default(tweets_csv, tmp_path):
     assert summary["settings"]["checks"] == ["labels", "duplicates", "outliers", "imbalance"]
     assert "data_issues" in summary["timings"]
     assert "data issues" in res.output
+    settings = summary["data_issues"]["settings"]
+    assert settings["outlier_method"] == "isolation" and settings["outlier_input"] == "features"
+    assert "isolation-forest anomaly on the features, Q3 + 3.0 IQR" in (out / "report.html").read_text()
 
 
 def test_labels_only_writes_no_data_issues(tweets_csv, tmp_path):

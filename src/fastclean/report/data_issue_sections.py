@@ -46,9 +46,16 @@ def _counts(info: dict) -> str:
     note = (f'<p class="note">Features: {esc(s.get("features"))}; {esc(s.get("metric", ""))} distance, '
             f'k = {esc(s.get("k_used", s.get("k", "")))}, nearest-neighbour search '
             f'{esc(s.get("backend", "–"))}; near-duplicate radius {fmt(s.get("near_duplicate_radius"))}, '
-            f'outlier cutoff (mean k-NN distance) {fmt(s.get("outlier_cutoff"))}. '
+            f'outlier cutoff ({esc(_outlier_rule(s))}) {fmt(s.get("outlier_cutoff"))}. '
             "Every row is listed in <code>data_issues.csv</code>.</p>")
     return table(["examples", "count"], rows) + note
+
+
+def _outlier_rule(s: dict) -> str:
+    if s.get("outlier_method") == "isolation":
+        return (f'isolation-forest anomaly on the {s.get("outlier_input", "features")}, '
+                f'Q3 + {s.get("outlier_fence", 3)} IQR')
+    return "mean k-NN distance"
 
 
 def _pairs(all_rows: Any, dup: Any, run: Any, root: str | None, top_k: int) -> str:
