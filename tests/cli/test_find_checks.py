@@ -97,6 +97,30 @@ def test_probs_run_has_only_what_labels_allow(tmp_path):
     assert set(table["index"]) == set(range(97, 100))
 
 
+def test_probs_run_lists_outliers_from_pred_probs(tmp_path):
+    from fastclean.audit.ood import pred_probs_outliers
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 300)
+    probs = np.full((300, 3), 0.02)
+    probs[np.arange(300), labels] = 0.96
+    probs[:5] = 1 / 3                                # the model recognises nothing in these
+    np.save(tmp_path / "l.npy", labels)
+    np.save(tmp_path / "p.npy", probs)
+    out = tmp_path / "run"
+    res = invoke("find", "--labels", str(tmp_path / "l.npy"), "--pred-probs", str(tmp_path / "p.npy"),
+                 "--out", str(out))
+    assert res.exit_code == 0, res.output
+    table = read_data_issues(out)
+    outl = table[table["issue_type"] == "outlier"]
+    expected = np.flatnonzero(pred_probs_outliers(probs, labels).is_issue)
+    assert set(outl["index"]) == set(expected) == set(range(5))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["data_issues"]["counts"]["outlier"] == 5
+    assert summary["data_issues"]["settings"]["outlier_input"] == "pred_probs"
+    assert "Outliers (5)" in (out / "report.html").read_text()
+
+
 def test_unknown_check_exits_2_with_one_line(tmp_path):
     np.save(tmp_path / "l.npy", np.array([0, 1, 0, 1]))
     np.save(tmp_path / "p.npy", np.full((4, 2), 0.5))

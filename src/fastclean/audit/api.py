@@ -29,7 +29,8 @@ COLUMNS = [
 DATALAB = {"k": 10, "metric": "cosine", "near_duplicate_threshold": 0.13,
            "near_duplicate_relative": True, "outlier_threshold": 0.37037,
            "imbalance_threshold": 0.1, "near_duplicate_pixel_threshold": None,
-           "near_duplicate_candidate_threshold": None, "outlier_method": "knn", "outlier_fence": 3.0}
+           "near_duplicate_candidate_threshold": None, "outlier_method": "knn", "outlier_fence": 3.0,
+           "outlier_pred_probs_threshold": 0.13}
 #: fastclean's defaults (``mode="default"``); where they differ from Datalab's, the reason is
 #: measured in benchmarks/bench_audit_truth.py (benchmarks/RESULTS.md, issue 12).
 DEFAULTS = {**DATALAB, "near_duplicate_pixel_threshold": 0.15,
@@ -92,6 +93,7 @@ def find_data_issues(
     n_classes: int | None = None,
     keys: Sequence[str] | None = None,
     images: np.ndarray | None = None,
+    pred_probs: np.ndarray | None = None,
     ids: Sequence[str] | None = None,
     splits: Sequence[str] | None = None,
     checks: str | Sequence[str] | None = None,
@@ -121,6 +123,10 @@ def find_data_issues(
         (within ``near_duplicate_candidate_threshold`` × the median nearest-neighbour distance)
         are confirmed on the pixels (``near_duplicate_pixel_threshold``), see
         :func:`~fastclean.audit.checks.near_duplicates`.
+    pred_probs : array-like, shape (N, K), optional
+        Out-of-sample predicted probabilities. Without ``features``, outliers come from them
+        (with ``labels``; Datalab's rule in both modes,
+        :func:`~fastclean.audit.ood.pred_probs_outliers`).
     ids, splits : sequence of str, optional
         Shown in the table; ``splits`` enables the cross-split (leakage) check.
     checks : str or sequence, optional
@@ -161,7 +167,7 @@ def find_data_issues(
     if k is not None:
         settings["k"] = k
     wanted = [c for c in parse_checks(checks) if c != "labels"]
-    n = _size(features, labels, keys)
+    n = _size(features, labels, keys, pred_probs)
     if labels is not None:
         labels = check_labels(labels, n)
         n_classes = int(n_classes if n_classes is not None else labels.max() + 1)
@@ -264,6 +270,17 @@ def find_data_issues(
         rows.append(frame("outlier", members, out.scores[members], other_index=nbrs.indices[members, 0],
                           distance=np.round(mean_distance[members], 6)))
         timings["outliers"] = time.perf_counter() - t
+    elif "outliers" in wanted and pred_probs is not None and labels is not None:
+        from .ood import pred_probs_outliers
+
+        t = time.perf_counter()
+        out = pred_probs_outliers(pred_probs, labels, threshold=settings["outlier_pred_probs_threshold"])
+        flags["outlier"], scores["outlier"] = out.is_issue, out.scores
+        settings["outlier_cutoff"], settings["outlier_input"] = out.cutoff, "pred_probs"
+        members = np.flatnonzero(out.is_issue)
+        members = members[np.argsort(out.scores[members], kind="stable")]
+        rows.append(frame("outlier", members, out.scores[members], given_label=labels[members]))
+        timings["outliers"] = time.perf_counter() - t
     if "imbalance" in wanted and labels is not None:
         imb = C.class_imbalance(labels, n_classes, threshold=settings["imbalance_threshold"])
         flags["class_imbalance"], scores["class_imbalance"] = imb.is_issue, imb.scores
@@ -319,11 +336,11 @@ def _isolation(features, images, settings, seed, cache_dir):
     return flag_anomalies(found["a"], fence=fence)
 
 
-def _size(features, labels, keys) -> int:
-    for value in (features, labels, keys):
+def _size(features, labels, keys, pred_probs=None) -> int:
+    for value in (features, labels, keys, pred_probs):
         if value is not None:
             return len(value)
-    raise ValueError("find_data_issues: give features, labels or keys")
+    raise ValueError("find_data_issues: give features, labels, keys or pred_probs")
 
 
 def _first_other(groups: np.ndarray) -> np.ndarray:

@@ -230,13 +230,13 @@ def _print_multilabel(out, summary, top) -> None:
 
 
 def _data_issues_from_labels(result, wanted) -> None:
-    """Labels and pred_probs alone: no features, so only class imbalance among the data checks."""
+    """Labels and pred_probs alone: no features, so class imbalance and outliers from pred_probs."""
     from ..data_issues import labels_only
 
     if "labels" not in wanted:
         result.issue_indices = result.issue_indices[:0]
-    if "imbalance" in wanted:
-        result.data_issues, info = labels_only(result.labels, result.classes, wanted)
+    if "imbalance" in wanted or "outliers" in wanted:
+        result.data_issues, info = labels_only(result.labels, result.classes, wanted, result.pred_probs)
         result.timings["data_issues"] = info.pop("seconds")
         result.extra["data_issues"] = info
     result.settings["checks"] = list(wanted)

@@ -87,8 +87,9 @@ def _outliers(ctx: ReviewContext, latest: dict) -> None:
     decided = int(queue["index"].isin(list(latest)).sum())
     st.progress(decided / len(queue), text=f"{decided} of {len(queue)} outliers decided")
     row = queue.iloc[_navigate("di_outlier", len(queue))].to_dict()
-    st.caption(f"score {row['score']:.3f} (lower = more unusual) · mean distance to the nearest "
-               f"neighbours {row['distance']:.3f}")
+    dist = row.get("distance")
+    near = "" if dist is None or dist != dist else f" · mean distance to the nearest neighbours {dist:.3f}"
+    st.caption(f"score {row['score']:.3f} (lower = more unusual){near}")
     left, _ = st.columns([1, 1])
     with left:
         _show_member(ctx, row, latest, key=f"di_o_{row['index']}")
