@@ -78,8 +78,8 @@ def bench_mnist(seed: int, mode: str, data_dir: str | None, audit_seed: int = 0)
     n = len(images)
     t = time.perf_counter()
     feats = pixel_features(images)
-    res = find_data_issues(feats, labels, keys=exact_duplicate_keys(images=images), images=images, mode=mode,
-                           seed=audit_seed)
+    res = find_data_issues(feats, labels, keys=exact_duplicate_keys(images=images), images=images,
+                           mode=mode, seed=audit_seed)
     seconds = time.perf_counter() - t
     truth_dup = np.zeros(n, bool)
     truth_dup[src] = truth_dup[copies] = True

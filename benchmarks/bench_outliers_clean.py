@@ -5,7 +5,8 @@ digits (1 797 8×8 images, raw pixels), mnist-test (10 000, raw pixels) and covi
 (isolation forest, ``Q3 + 3 IQR``) and with the milder fences / Datalab's k-NN rule for
 comparison, and the most unusual few (index, id, label, score, and the text for tweets).
 
-    PYTHONPATH=src FASTCLEAN_DATA=../shared/data python benchmarks/bench_outliers_clean.py [--cache-dir C] [--show 5]
+    PYTHONPATH=src FASTCLEAN_DATA=../shared/data \
+        python benchmarks/bench_outliers_clean.py [--cache-dir C] [--show 5]
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def datasets(data_dir, cache_dir):
         ds = load_dataset(name, data_dir=data_dir)
         yield name, ds, pixel_features(ds.images), ds.images
     ds = load_dataset("covid-tweets", split="all", data_dir=data_dir)
-    yield "covid-tweets", ds, cached_features(MiniLMExtractor(), ds, cache_dir=cache_dir, progress=False), None
+    feats = cached_features(MiniLMExtractor(), ds, cache_dir=cache_dir, progress=False)
+    yield "covid-tweets", ds, feats, None
 
 
 def main() -> None:
@@ -45,13 +47,15 @@ def main() -> None:
         n = len(ds.labels)
         flagged = int(res.flags["outlier"].sum())
         print(f"{name} (N = {n}, {res.settings['outlier_input']}): default flags {flagged} "
-              f"({100 * flagged / n:.2f} %), cutoff {res.settings['outlier_cutoff']:.4f}, max anomaly "
+              f"({100 * flagged / n:.2f} %), cutoff {res.settings['outlier_cutoff']:.4f}, "
+              f"max anomaly "
               f"{anomaly.max():.4f}; fence 1.5 IQR: {milder[1.5]}, 1.7 IQR: {milder[1.7]}; "
               f"Datalab k-NN rule: {int(knn.flags['outlier'].sum())}", flush=True)
         for i in np.argsort(res.scores["outlier"], kind="stable")[:args.show]:
             text = f" {ds.texts[i][:90]!r}" if ds.texts is not None else ""
+            score, flag = res.scores["outlier"][i], bool(res.flags["outlier"][i])
             print(f"   most unusual: index {i} id {ds.ids[i]} label {ds.classes[ds.labels[i]]} "
-                  f"score {res.scores['outlier'][i]:.4f} flagged {bool(res.flags['outlier'][i])}{text}")
+                  f"score {score:.4f} flagged {flag}{text}")
 
 
 if __name__ == "__main__":

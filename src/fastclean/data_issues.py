@@ -100,7 +100,8 @@ def _cache(cache_dir):
 def labels_only(labels: np.ndarray, classes: Sequence[str], checks: Sequence[str] | None = None,
                 pred_probs: np.ndarray | None = None):
     """The checks that labels and pred_probs alone allow (class imbalance; outliers from
-    ``pred_probs``, :func:`fastclean.audit.ood.pred_probs_outliers`), for ``find --labels/--pred-probs``."""
+    ``pred_probs``, :func:`fastclean.audit.ood.pred_probs_outliers`), for
+    ``find --labels/--pred-probs``."""
     from .audit import find_data_issues, parse_checks
 
     t0 = time.perf_counter()

@@ -1,4 +1,4 @@
-"""The default outlier score (isolation forest, far-out fence): groups of outliers, determinism, bad input."""
+"""The default outlier score (isolation forest, far-out fence): groups, determinism, bad input."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def test_a_group_of_outliers_is_found_where_the_knn_distance_misses_it(seed):
     # Through the API: the default mode uses it, the Datalab mode keeps the k-NN distance.
     ours = find_data_issues(x, checks="outliers", backend="exact")
     np.testing.assert_array_equal(ours.flags["outlier"], new.is_issue)
-    assert ours.settings["outlier_method"] == "isolation" and ours.settings["outlier_input"] == "features"
+    assert ours.settings["outlier_method"] == "isolation"
+    assert ours.settings["outlier_input"] == "features"
     datalab = find_data_issues(x, checks="outliers", mode="datalab", backend="exact")
     np.testing.assert_array_equal(datalab.flags["outlier"], old.is_issue)
 

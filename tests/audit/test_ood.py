@@ -1,4 +1,4 @@
-"""Outliers from pred_probs alone (no features): cleanlab Datalab's rule, checked against Datalab."""
+"""Outliers from pred_probs alone (no features): Datalab's rule, checked against Datalab."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def test_matches_cleanlab_datalab_with_pred_probs_only(seed):
     theirs = lab.get_issues()
     for mode in ("default", "datalab"):
         ours = find_data_issues(labels=labels, pred_probs=p, checks="outliers", mode=mode)
-        np.testing.assert_allclose(ours.scores["outlier"], theirs["outlier_score"].to_numpy(), atol=1e-9)
+        np.testing.assert_allclose(ours.scores["outlier"], theirs["outlier_score"].to_numpy(),
+                                   atol=1e-9)
         np.testing.assert_array_equal(ours.flags["outlier"], theirs["is_outlier_issue"].to_numpy())
         assert ours.settings["outlier_input"] == "pred_probs"
     # The evenly spread rows score low and are flagged more often than the rest.

@@ -61,7 +61,8 @@ def test_all_checks_by_default(tweets_csv, tmp_path):
     assert "data issues" in res.output
     settings = summary["data_issues"]["settings"]
     assert settings["outlier_method"] == "isolation" and settings["outlier_input"] == "features"
-    assert "isolation-forest anomaly on the features, Q3 + 3.0 IQR" in (out / "report.html").read_text()
+    report = (out / "report.html").read_text()
+    assert "isolation-forest anomaly on the features, Q3 + 3.0 IQR" in report
 
 
 def test_labels_only_writes_no_data_issues(tweets_csv, tmp_path):
@@ -108,8 +109,8 @@ def test_probs_run_lists_outliers_from_pred_probs(tmp_path):
     np.save(tmp_path / "l.npy", labels)
     np.save(tmp_path / "p.npy", probs)
     out = tmp_path / "run"
-    res = invoke("find", "--labels", str(tmp_path / "l.npy"), "--pred-probs", str(tmp_path / "p.npy"),
-                 "--out", str(out))
+    res = invoke("find", "--labels", str(tmp_path / "l.npy"),
+                 "--pred-probs", str(tmp_path / "p.npy"), "--out", str(out))
     assert res.exit_code == 0, res.output
     table = read_data_issues(out)
     outl = table[table["issue_type"] == "outlier"]

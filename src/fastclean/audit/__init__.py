@@ -2,8 +2,8 @@
 
 Exact and near duplicates (grouped into sets), duplicates across train / valid / test
 (leakage), duplicate sets with conflicting labels, outliers and class imbalance. numpy,
-scikit-learn for exact nearest neighbours and the isolation forest and, optionally, faiss for an approximate index on
-large data (``pip install fastclean[audit]``). No torch.
+scikit-learn for exact nearest neighbours and the isolation forest and, optionally, faiss for
+an approximate index on large data (``pip install fastclean[audit]``). No torch.
 
 >>> from fastclean.audit import find_data_issues
 >>> issues = find_data_issues(features, labels, splits=splits)   # doctest: +SKIP

@@ -29,7 +29,8 @@ COLUMNS = [
 DATALAB = {"k": 10, "metric": "cosine", "near_duplicate_threshold": 0.13,
            "near_duplicate_relative": True, "outlier_threshold": 0.37037,
            "imbalance_threshold": 0.1, "near_duplicate_pixel_threshold": None,
-           "near_duplicate_candidate_threshold": None, "outlier_method": "knn", "outlier_fence": 3.0,
+           "near_duplicate_candidate_threshold": None, "outlier_method": "knn",
+           "outlier_fence": 3.0,
            "outlier_pred_probs_threshold": 0.13}
 #: fastclean's defaults (``mode="default"``); where they differ from Datalab's, the reason is
 #: measured in benchmarks/bench_audit_truth.py (benchmarks/RESULTS.md, issue 12).
@@ -274,7 +275,8 @@ def find_data_issues(
         from .ood import pred_probs_outliers
 
         t = time.perf_counter()
-        out = pred_probs_outliers(pred_probs, labels, threshold=settings["outlier_pred_probs_threshold"])
+        out = pred_probs_outliers(pred_probs, labels,
+                                  threshold=settings["outlier_pred_probs_threshold"])
         flags["outlier"], scores["outlier"] = out.is_issue, out.scores
         settings["outlier_cutoff"], settings["outlier_input"] = out.cutoff, "pred_probs"
         members = np.flatnonzero(out.is_issue)

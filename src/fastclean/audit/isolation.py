@@ -37,7 +37,7 @@ class IsolationOutliers:
     """Result of :func:`isolation_outliers`."""
 
     scores: np.ndarray       # (N,) 1 - anomaly score, in [0, 1): lower = more unusual
-    anomaly: np.ndarray      # (N,) 2 ** (-mean depth / c(256)), in (0, 1]: ~0.5 ordinary, -> 1 isolated
+    anomaly: np.ndarray      # (N,) 2 ** (-mean depth / c(256)) in (0, 1]: ~0.5 ordinary, 1 isolated
     is_issue: np.ndarray     # (N,)
     cutoff: float            # flagged: anomaly above this
 

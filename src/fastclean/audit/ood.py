@@ -56,7 +56,7 @@ def pred_probs_outliers(pred_probs, labels, *, threshold: float = 0.13) -> PredP
 
     p = np.asarray(pred_probs)
     if p.ndim != 2 or p.shape[1] < 2:
-        raise ValueError(f"pred_probs: expected a 2-D array (N, K) with K >= 2, got shape {p.shape}")
+        raise ValueError(f"pred_probs: expected a 2-D array (N, K) with K >= 2, got {p.shape}")
     if not np.issubdtype(p.dtype, np.floating):
         raise TypeError(f"pred_probs: expected floats, got dtype {p.dtype}")
     if not (np.all(p >= 0) and np.all(p <= 1)):  # False for NaN too

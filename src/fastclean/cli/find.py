@@ -236,7 +236,8 @@ def _data_issues_from_labels(result, wanted) -> None:
     if "labels" not in wanted:
         result.issue_indices = result.issue_indices[:0]
     if "imbalance" in wanted or "outliers" in wanted:
-        result.data_issues, info = labels_only(result.labels, result.classes, wanted, result.pred_probs)
+        result.data_issues, info = labels_only(result.labels, result.classes, wanted,
+                                               result.pred_probs)
         result.timings["data_issues"] = info.pop("seconds")
         result.extra["data_issues"] = info
     result.settings["checks"] = list(wanted)

@@ -88,7 +88,8 @@ def _outliers(ctx: ReviewContext, latest: dict) -> None:
     st.progress(decided / len(queue), text=f"{decided} of {len(queue)} outliers decided")
     row = queue.iloc[_navigate("di_outlier", len(queue))].to_dict()
     dist = row.get("distance")
-    near = "" if dist is None or dist != dist else f" · mean distance to the nearest neighbours {dist:.3f}"
+    near = ("" if dist is None or dist != dist
+            else f" · mean distance to the nearest neighbours {dist:.3f}")
     st.caption(f"score {row['score']:.3f} (lower = more unusual){near}")
     left, _ = st.columns([1, 1])
     with left:
