@@ -126,3 +126,29 @@ def test_page_explains_a_run_without_data_issues(monkeypatch, image_run):
     at.sidebar.radio(key="page").set_value("Data issues").run()
     assert not at.exception, at.exception
     assert any("no data_issues.csv" in str(i.value) for i in at.info)
+
+
+def test_outliers_of_a_probs_run_in_the_app(monkeypatch, tmp_path):
+    """``find --labels/--pred-probs``: outliers from pred_probs, with no distance to show."""
+    from tests.helpers import invoke
+
+    labels = np.arange(120) % 3
+    probs = np.full((120, 3), 0.02)
+    probs[np.arange(120), labels] = 0.96
+    probs[:4] = 1 / 3
+    np.save(tmp_path / "l.npy", labels)
+    np.save(tmp_path / "p.npy", probs)
+    run_dir = tmp_path / "run"
+    res = invoke("find", "--labels", str(tmp_path / "l.npy"),
+                 "--pred-probs", str(tmp_path / "p.npy"), "--out", str(run_dir))
+    assert res.exit_code == 0, res.output
+    assert set(outlier_queue(read_run(run_dir))["index"]) == {0, 1, 2, 3}
+    monkeypatch.setattr(sys, "argv", [APP, str(run_dir)])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.radio(key="page").set_value("Data issues").run()
+    assert not at.exception, at.exception
+    at.radio(key="di_view").set_value("Outliers").run()
+    assert not at.exception, at.exception
+    captions = [str(c.value) for c in at.caption]
+    assert any("lower = more unusual" in c for c in captions)
+    assert not any("nan" in c for c in captions)
