@@ -98,17 +98,18 @@ def _cache(cache_dir):
 
 
 def labels_only(labels: np.ndarray, classes: Sequence[str], checks: Sequence[str] | None = None,
-                pred_probs: np.ndarray | None = None):
+                pred_probs: np.ndarray | None = None, pred_probs_scores: np.ndarray | None = None):
     """The checks that labels and pred_probs alone allow (class imbalance; outliers from
     ``pred_probs``, :func:`fastclean.audit.ood.pred_probs_outliers`), for
     ``find --labels/--pred-probs``."""
     from .audit import find_data_issues, parse_checks
 
     t0 = time.perf_counter()
-    usable = ("imbalance", "outliers") if pred_probs is not None else ("imbalance",)
+    has_probs = pred_probs is not None or pred_probs_scores is not None
+    usable = ("imbalance", "outliers") if has_probs else ("imbalance",)
     wanted = [c for c in parse_checks(checks) if c in usable]
     found = find_data_issues(None, labels, n_classes=len(classes), pred_probs=pred_probs,
-                             checks=wanted or ["imbalance"])
+                             pred_probs_scores=pred_probs_scores, checks=wanted or ["imbalance"])
     if not wanted:
         found.table = found.table.iloc[:0]
         found.counts = {}

@@ -72,3 +72,18 @@ def test_equal_rows_flag_nothing_and_missing_classes_are_fine():
 def test_bad_input_raises_naming_the_argument(p, labels, err, match):
     with pytest.raises(err, match=match):
         pred_probs_outliers(p, labels)
+
+
+def test_scores_by_blocks_equal_the_whole():
+    from fastclean.audit.ood import block_scores
+    from fastclean.core.count import get_confident_thresholds
+
+    p, labels = _probs(n=500)
+    whole = pred_probs_outliers(p, labels)
+    t = get_confident_thresholds(labels, p)
+    parts = np.concatenate([block_scores(p[:123], t), block_scores(p[123:], t)])
+    np.testing.assert_array_equal(parts, whole.scores)
+    res = find_data_issues(labels=labels, pred_probs_scores=parts, checks="outliers")
+    np.testing.assert_array_equal(res.flags["outlier"], whole.is_issue)
+    with pytest.raises(ValueError, match="pred_probs_scores"):
+        find_data_issues(labels=labels, pred_probs_scores=parts[:-1], checks="outliers")

@@ -95,6 +95,7 @@ def find_data_issues(
     keys: Sequence[str] | None = None,
     images: np.ndarray | None = None,
     pred_probs: np.ndarray | None = None,
+    pred_probs_scores: np.ndarray | None = None,
     ids: Sequence[str] | None = None,
     splits: Sequence[str] | None = None,
     checks: str | Sequence[str] | None = None,
@@ -128,6 +129,9 @@ def find_data_issues(
         Out-of-sample predicted probabilities. Without ``features``, outliers come from them
         (with ``labels``; Datalab's rule in both modes,
         :func:`~fastclean.audit.ood.pred_probs_outliers`).
+    pred_probs_scores : array-like, shape (N,), optional
+        Instead of ``pred_probs``: their outlier scores, already computed block by block
+        (:func:`~fastclean.audit.ood.block_scores`, for pred_probs too large for memory).
     ids, splits : sequence of str, optional
         Shown in the table; ``splits`` enables the cross-split (leakage) check.
     checks : str or sequence, optional
@@ -271,12 +275,19 @@ def find_data_issues(
         rows.append(frame("outlier", members, out.scores[members], other_index=nbrs.indices[members, 0],
                           distance=np.round(mean_distance[members], 6)))
         timings["outliers"] = time.perf_counter() - t
-    elif "outliers" in wanted and pred_probs is not None and labels is not None:
-        from .ood import pred_probs_outliers
+    elif "outliers" in wanted and labels is not None and (
+            pred_probs is not None or pred_probs_scores is not None):
+        from .ood import flag_scores, pred_probs_outliers
 
         t = time.perf_counter()
-        out = pred_probs_outliers(pred_probs, labels,
-                                  threshold=settings["outlier_pred_probs_threshold"])
+        cut = settings["outlier_pred_probs_threshold"]
+        if pred_probs_scores is not None:
+            if np.shape(pred_probs_scores) != (n,):
+                raise ValueError(f"pred_probs_scores: expected shape ({n},), "
+                                 f"got {np.shape(pred_probs_scores)}")
+            out = flag_scores(pred_probs_scores, threshold=cut)
+        else:
+            out = pred_probs_outliers(pred_probs, labels, threshold=cut)
         flags["outlier"], scores["outlier"] = out.is_issue, out.scores
         settings["outlier_cutoff"], settings["outlier_input"] = out.cutoff, "pred_probs"
         members = np.flatnonzero(out.is_issue)

@@ -66,15 +66,34 @@ def pred_probs_outliers(pred_probs, labels, *, threshold: float = 0.13) -> PredP
         raise ValueError(f"labels: expected shape ({len(p)},), got {labels.shape}")
     if not threshold >= 0:
         raise ValueError(f"threshold: must be >= 0, got {threshold}")
-    thresholds = np.asarray(get_confident_thresholds(labels, p), dtype=np.float64)
-    shift = thresholds.max()
-    log_k = np.log(p.shape[1])
-    scores = np.empty(len(p), dtype=np.float64)
-    for start in range(0, len(p), BLOCK_ROWS):
-        block = np.asarray(p[start:start + BLOCK_ROWS], dtype=np.float64) - thresholds + shift
-        block /= block.sum(axis=1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(block > 0, block * np.log(np.where(block > 0, block, 1.0)), 0.0)
-        scores[start:start + BLOCK_ROWS] = 1.0 + terms.sum(axis=1) / log_k
+    thresholds = get_confident_thresholds(labels, p)
+    scores = np.concatenate([block_scores(p[s:s + BLOCK_ROWS], thresholds)
+                             for s in range(0, len(p), BLOCK_ROWS)] or [np.zeros(0)])
+    return flag_scores(scores, threshold=threshold)
+
+
+def block_scores(block, confident_thresholds) -> np.ndarray:
+    """``1 - normalised entropy`` of a row block of pred_probs after the class-threshold
+    adjustment (steps 1-2 above); blocks of a large pred_probs can be scored apart.
+
+    Parameters
+    ----------
+    block : array-like, shape (B, K)
+    confident_thresholds : array-like, shape (K,)
+        Of the whole dataset (``fastclean.core.count.get_confident_thresholds``).
+    """
+    thresholds = np.asarray(confident_thresholds, dtype=np.float64)
+    adjusted = np.asarray(block, dtype=np.float64) - thresholds + thresholds.max()
+    adjusted /= adjusted.sum(axis=1, keepdims=True)
+    safe = np.where(adjusted > 0, adjusted, 1.0)
+    terms = np.where(adjusted > 0, adjusted * np.log(safe), 0.0)
+    return 1.0 + terms.sum(axis=1) / np.log(adjusted.shape[1])
+
+
+def flag_scores(scores, *, threshold: float = 0.13) -> PredProbsOutliers:
+    """Flag scores below ``threshold`` times their median (step 3 above)."""
+    if not threshold >= 0:
+        raise ValueError(f"threshold: must be >= 0, got {threshold}")
+    scores = np.asarray(scores, dtype=np.float64)
     cutoff = float(threshold * np.median(scores)) if len(scores) else 0.0
     return PredProbsOutliers(scores, scores < cutoff, cutoff)

@@ -38,6 +38,18 @@ def _issue_rows_block(block, rows):
     return part.argmax(axis=1), np.argsort(-part, axis=1, kind="stable")[:, :3], part
 
 
+def _ood_block(block, thresholds):
+    from ..audit.ood import block_scores
+
+    return block_scores(as_float_block(block), thresholds)
+
+
+def _ood_scores(engine) -> np.ndarray:
+    """Outlier scores from pred_probs (``fastclean.audit.ood``), block by block."""
+    thresholds = engine.thresholds()
+    return np.concatenate(engine._map(_ood_block, [()] * len(engine.source), (thresholds,)))
+
+
 def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, rank_by: str,
                      client=None, chunk_rows: int | None = None, overwrite: bool = False,
                      dataset: dict | None = None, checks=None) -> Path:
@@ -56,8 +68,9 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
     dataset : dict, optional
         Written as ``dataset.json``.
     checks : sequence of str, optional
-        ``find --checks``: without ``labels`` nothing is flagged; ``imbalance`` (the only
-        data check that needs no features) writes ``data_issues.csv``.
+        ``find --checks``: without ``labels`` nothing is flagged; ``imbalance`` and
+        ``outliers`` (from pred_probs; the data checks that need no features) write
+        ``data_issues.csv``.
 
     Returns
     -------
@@ -141,10 +154,11 @@ def find_chunked_run(labels, pred_probs, out, *, classes=None, filter_by: str, r
     data_issues = None
     if checks is not None:
         summary["settings"]["checks"] = list(checks)
-        if "imbalance" in checks:
+        if "imbalance" in checks or "outliers" in checks:
             from ..data_issues import labels_only
 
-            data_issues, info = labels_only(engine.labels, names, checks)
+            ood = _ood_scores(engine) if "outliers" in checks else None
+            data_issues, info = labels_only(engine.labels, names, checks, pred_probs_scores=ood)
             summary["timings"]["data_issues"] = round(float(info.pop("seconds")), 4)
             summary["data_issues"] = info
     with atomic_output_dir(out, overwrite=overwrite, kind="find") as tmp:
