@@ -82,12 +82,13 @@ def block_scores(block, confident_thresholds) -> np.ndarray:
     confident_thresholds : array-like, shape (K,)
         Of the whole dataset (``fastclean.core.count.get_confident_thresholds``).
     """
+    from scipy.special import xlogy
+
     thresholds = np.asarray(confident_thresholds, dtype=np.float64)
-    adjusted = np.asarray(block, dtype=np.float64) - thresholds + thresholds.max()
+    adjusted = np.asarray(block, dtype=np.float64) - thresholds
+    adjusted += thresholds.max()
     adjusted /= adjusted.sum(axis=1, keepdims=True)
-    safe = np.where(adjusted > 0, adjusted, 1.0)
-    terms = np.where(adjusted > 0, adjusted * np.log(safe), 0.0)
-    return 1.0 + terms.sum(axis=1) / np.log(adjusted.shape[1])
+    return 1.0 + xlogy(adjusted, adjusted).sum(axis=1) / np.log(adjusted.shape[1])
 
 
 def flag_scores(scores, *, threshold: float = 0.13) -> PredProbsOutliers:
