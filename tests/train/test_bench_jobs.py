@@ -38,6 +38,10 @@ def test_two_worker_processes_give_the_inline_results(digits, tmp_path, monkeypa
     cols = ["noise_pct", "strategy", "loss", "filter_by", "n_flagged", "n_kept", "clean_val_accuracy"]
     pd.testing.assert_frame_equal(inline[cols], parallel[cols])
     assert "2 single-threaded job(s)" in (tmp_path / "b" / "results.md").read_text()
+    # the result file itself is the same bytes; only timings.csv knows how long each fit took
+    assert (tmp_path / "a" / "results.csv").read_bytes() == (tmp_path / "b" / "results.csv").read_bytes()
+    timings = pd.read_csv(tmp_path / "b" / "timings.csv")
+    assert len(timings) == len(parallel) and (timings.seconds.dropna() > 0).all()
 
 
 def test_identical_training_sets_are_fitted_once(digits, tmp_path, monkeypatch):
@@ -66,6 +70,7 @@ def test_a_killed_bench_resumes_with_the_fits_it_finished(digits, tmp_path, monk
                         cache_dir=tmp_path / "c")
     assert second.calls == 1  # only the fit that was killed
     assert resumed.from_cache.sum() == 2
+    assert "from_cache" not in pd.read_csv(tmp_path / "b" / "results.csv").columns
 
     fresh = run_bench(_config(strategies=["baseline", "prune"], resume=False), tmp_path / "fresh",
                       dataset=digits, cache_dir=tmp_path / "c2")

@@ -38,6 +38,7 @@ def read_results(path: Path) -> Any:
     import pandas as pd
 
     df = pd.read_csv(path, keep_default_na=True)
+    df = _with_timings(df, Path(path).with_name("timings.csv"))
     missing = [c for c in ("dataset", "noise_pct", "strategy") if c not in df.columns]
     if missing:
         raise ValueError(f"run_dir: {path} lacks the column(s) {', '.join(missing)}")
@@ -49,6 +50,19 @@ def read_results(path: Path) -> Any:
     for col in ("dataset", "strategy", "loss", "filter_by"):
         df[col] = df[col].fillna("").astype(str)
     return df
+
+
+def _with_timings(results: Any, timings_path: Path) -> Any:
+    """Attach the machine-dependent columns kept in ``timings.csv`` (same rows, same order)."""
+    import pandas as pd
+
+    if not timings_path.is_file():
+        return results
+    timings = pd.read_csv(timings_path, keep_default_na=True)
+    if len(timings) != len(results):
+        return results
+    extra = [c for c in timings.columns if c not in results.columns]
+    return pd.concat([results, timings[extra]], axis=1)
 
 
 def bench_sections(bench_dir: Path, results: Any) -> list[Section]:

@@ -54,8 +54,13 @@ from .output import write_json
 
 RESULT_COLUMNS = [
     "dataset", "noise_pct", "loss", "filter_by", "strategy", "n_train", "n_actual_noisy",
-    "n_flagged", "precision", "recall", "f1", "clean_val_accuracy", "seconds",
+    "n_flagged", "precision", "recall", "f1", "clean_val_accuracy",
 ]
+#: Columns that depend on the machine and on what was cached, not on the command: they go to
+#: ``timings.csv`` so that ``results.csv`` is the same file for the same command and seed.
+TIMING_COLUMNS = ("seconds", "detection_seconds", "from_cache")
+#: Columns that name a row in ``timings.csv`` (it lists the rows of ``results.csv`` in order).
+TIMING_KEYS = ("dataset", "noise_pct", "loss", "filter_by", "strategy")
 #: The grid's strategies that train on CL's flags.
 CL_FIT_STRATEGIES = ("prune", "pseudo-label", "relabel")
 #: Folder names of the reference layout, per ``filter_by``.
@@ -387,7 +392,8 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
               progress: Callable[[str], None] | None = None):
     """Run the whole grid and write ``out`` (all or nothing).
 
-    Writes ``results.csv`` (:data:`RESULT_COLUMNS` + extras), ``results.md``, ``config.json``,
+    Writes ``results.csv`` (:data:`RESULT_COLUMNS` + extras, less the machine-dependent
+    :data:`TIMING_COLUMNS`, which go to ``timings.csv`` row for row), ``results.md``, ``config.json``,
     ``metrics.json`` and ``<slug>_labelsmoothing|<slug>_no_labelsmoothing/
     prune_noise_rate|prune_noise_rate_class/noisy{N}_train_predictions.csv``; then the HTML
     report when :mod:`fastclean.report` provides ``write_report``.
@@ -449,7 +455,9 @@ def run_bench(config: BenchConfig, out: str | os.PathLike, *, overwrite: bool = 
     noisy_columns = {lvl: d.train.labels for lvl, (d, _) in per_level.items()}
     slug = dataset_slug(config.dataset if dataset is None else dataset.name)
     with atomic_output_dir(out, overwrite=overwrite, kind="bench") as tmp:
-        results.to_csv(tmp / "results.csv", index=False)
+        timing_cols = [c for c in TIMING_COLUMNS if c in results.columns]
+        results.drop(columns=timing_cols).to_csv(tmp / "results.csv", index=False)
+        results[list(TIMING_KEYS) + timing_cols].to_csv(tmp / "timings.csv", index=False)
         (tmp / "results.md").write_text(results_markdown(results, config, spec, meta))
         write_json(tmp / "config.json", {**asdict(config), "learner": asdict(spec)})
         write_json(tmp / "metrics.json", {**meta, "rows": len(results)})
