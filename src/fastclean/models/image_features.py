@@ -22,6 +22,7 @@ import numpy as np
 
 from ..data.dataset import LabelledDataset
 from .features import FeatureExtractor, progress_bar
+from .memory import retained_heap
 from .threads import limited_threads
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -98,7 +99,8 @@ class TorchImageExtractor(FeatureExtractor):
         if net is None:
             net = self._net = self.network()
         out = []
-        with limited_threads(), torch.inference_mode(), progress_bar(f"{self.name} features", len(items), progress) as advance:
+        with limited_threads(), retained_heap(), torch.inference_mode(), \
+                progress_bar(f"{self.name} features", len(items), progress) as advance:
             for start in range(0, len(items), self.batch_size):
                 batch = items[start:start + self.batch_size]
                 x = torch.from_numpy(np.stack([preprocess(it) for it in batch]))
