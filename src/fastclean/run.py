@@ -361,14 +361,18 @@ def find_from_probs(
         raise ValueError(
             f"classes: {len(classes)} class names given but pred_probs has {n_classes} columns"
         )
-    ranked = core.find_label_issues(
-        labels,
-        pred_probs,
-        filter_by=filter_by,
-        return_indices_ranked_by=rank_by,
-        chunk_size=chunk_size,
-        **kwargs,
-    )
+    if filter_by == core.CALIBRATED_COUNT:  # fastclean's own filter (core/calibrated.py)
+        ranked = core.find_label_issues_by_calibrated_count(labels, pred_probs,
+                                                            return_indices_ranked_by=rank_by)
+    else:
+        ranked = core.find_label_issues(
+            labels,
+            pred_probs,
+            filter_by=filter_by,
+            return_indices_ranked_by=rank_by,
+            chunk_size=chunk_size,
+            **kwargs,
+        )
     quality = core.get_label_quality_scores(labels, pred_probs, method=rank_by)
     seconds = time.perf_counter() - t0
     return FindResult(

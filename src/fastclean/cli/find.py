@@ -22,6 +22,7 @@ class FilterBy(str, Enum):
     predicted_neq_given = "predicted_neq_given"
     low_normalized_margin = "low_normalized_margin"
     low_self_confidence = "low_self_confidence"
+    calibrated_count = "calibrated_count"
 
 
 class RankBy(str, Enum):

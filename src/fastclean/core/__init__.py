@@ -17,6 +17,7 @@ from .count import (
 )
 from .rank import get_label_quality_scores, order_label_issues
 from .filter import find_label_issues
+from .calibrated import CALIBRATED_COUNT, find_label_issues_by_calibrated_count
 from .dataset import (
     label_health_summary,
     class_label_quality,
@@ -37,6 +38,7 @@ __all__ = [
     "estimate_joint", "estimate_latent", "estimate_noise_matrices_from_pred_probs",
     "estimate_py_and_noise_matrices_from_probabilities", "num_label_issues",
     "get_label_quality_scores", "order_label_issues", "find_label_issues",
+    "CALIBRATED_COUNT", "find_label_issues_by_calibrated_count",
     "label_health_summary", "class_label_quality", "overlapping_class_pairs",
     "overall_label_health_score", "detection_scores", "empirical_noise_matrix",
     "compute_multilabel_confident_joint", "find_multilabel_issues",
