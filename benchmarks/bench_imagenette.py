@@ -6,8 +6,8 @@
 
 ``nette``: ``find``'s model (EfficientNet-Lite0 features, cached, + the inner-CV logistic
 head) on the 9,469 training images with each published noise column, 5-fold, for several
-fold seeds; precision / recall / F1 / AUPRC of CL's flags (``both`` and
-``prune_by_noise_rate``) against the label file's truth. Anchor, measured in the same run
+fold seeds; precision / recall / F1 / AUPRC of CL's flags (``both``,
+``prune_by_noise_rate`` and fastclean's ``calibrated_count``) against the label file's truth. Anchor, measured in the same run
 on the same cached features: the previous default head (logistic regression, C=1), seed 0.
 
 ``small``: a CSV of 32×32 photos (``path,label``; e.g. Imagenette's training images
@@ -31,7 +31,7 @@ from fastclean import core
 from fastclean.crossval import cross_val_pred_probs
 from fastclean.data import load_dataset
 
-FILTERS = ("both", "prune_by_noise_rate")
+FILTERS = ("both", "prune_by_noise_rate", core.CALIBRATED_COUNT)
 
 
 def cpu_seconds() -> float:
@@ -40,7 +40,10 @@ def cpu_seconds() -> float:
 
 
 def scores(labels, probs, truth, filter_by):
-    flagged = core.find_label_issues(labels, probs, filter_by=filter_by)
+    if filter_by == core.CALIBRATED_COUNT:
+        flagged = core.find_label_issues_by_calibrated_count(labels, probs)
+    else:
+        flagged = core.find_label_issues(labels, probs, filter_by=filter_by)
     quality = core.get_label_quality_scores(labels, probs)
     s = core.detection_scores(flagged, truth, label_quality=quality)
     return {k: float(s[k]) for k in ("precision", "recall", "f1", "auprc")} | {"n_flagged": int(flagged.sum())}
@@ -101,19 +104,21 @@ def small(csv, seeds):
 
     clean = load_dataset(csv, path_col="path", label_col="label")
     print(f"{len(clean)} photos, load average {os.getloadavg()[0]:.1f}")
-    accs, f1s = [], []
+    accs, f1s, cal = [], [], []
     for seed in seeds:
         _, acc, wall, cpu = run(clean, "auto", seed, np.zeros(len(clean), bool))
         noisy_labels, truth = inject_noise(clean.labels, clean.n_classes, noise_pct=25, seed=seed)
         noisy = clean.with_labels(noisy_labels)
         noisy.true_labels = clean.labels
         out, acc25, wall25, cpu25 = run(noisy, "auto", seed, truth)
-        accs.append(acc), f1s.append(out["both"])
+        accs.append(acc), f1s.append(out["both"]), cal.append(out[core.CALIBRATED_COUNT])
         print(f"seed {seed}: clean OOS accuracy {acc:.4f} ({cpu:.0f} s CPU); 25 % noise: both P "
               f"{out['both']['precision']:.4f} R {out['both']['recall']:.4f} F1 {out['both']['f1']:.4f} "
-              f"AUPRC {out['both']['auprc']:.4f}, acc vs truth {acc25:.4f} ({cpu25:.0f} s CPU)", flush=True)
+              f"AUPRC {out['both']['auprc']:.4f}, acc vs truth {acc25:.4f} ({cpu25:.0f} s CPU); calibrated_count "
+              f"P {cal[-1]['precision']:.4f} R {cal[-1]['recall']:.4f} F1 {cal[-1]['f1']:.4f}", flush=True)
     print(f"clean OOS accuracy {np.mean(accs):.4f} ± {np.std(accs, ddof=1) if len(accs) > 1 else 0:.4f}; "
-          f"25 % F1 {summarise(f1s, 'f1')}, P {summarise(f1s, 'precision')}, R {summarise(f1s, 'recall')}")
+          f"25 % F1 {summarise(f1s, 'f1')}, P {summarise(f1s, 'precision')}, R {summarise(f1s, 'recall')}; "
+          f"calibrated_count F1 {summarise(cal, 'f1')}, P {summarise(cal, 'precision')}, R {summarise(cal, 'recall')}")
 
 
 def make_small_photos(dest: str, side: int = 32) -> str:
