@@ -24,6 +24,9 @@ from ._numerics import (
     TINY_VALUE,
     clip_noise_rates,
     clip_values,
+    pairwise_sums,
+    pairwise_sums_match_numpy,
+    round_nonzeros_preserving_row_totals,
     round_preserving_row_totals,
 )
 from .validation import ROW_SUM_SLACK, block_rows, validate_inputs, validate_labels
@@ -32,6 +35,8 @@ ESTIMATION_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_c
 
 # Classes with no examples get a threshold no probability can reach.
 _MISSING_CLASS_THRESHOLD = 2
+# From this many classes on, integer confident joints are calibrated on their non-zeros.
+_SPARSE_CALIBRATION = 64
 
 
 @dataclass(frozen=True)
@@ -284,6 +289,9 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate: b
 
 
 def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
+    if (confident_joint.dtype.kind in "iu" and len(confident_joint) >= _SPARSE_CALIBRATION
+            and pairwise_sums_match_numpy()):
+        return _calibrate_nonzeros(confident_joint, label_counts)
     # The reference's expression, evaluated in place on one C-ordered buffer: the same
     # element-wise operations, and ``calibrated`` keeps the reference's memory layout (a
     # transposed view), which the order of the float sums below depends on.
@@ -295,6 +303,36 @@ def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndar
     np.divide(rows, total, out=rows)
     np.multiply(rows, sum(label_counts), out=rows)
     return round_preserving_row_totals(calibrated)
+
+
+def _calibrate_nonzeros(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
+    """:func:`_calibrate` of an integer count matrix, on its non-zero entries only.
+
+    Zeros stay exact zeros through every step, so the same element-wise operations on the
+    non-zeros give the same values; the two order-dependent float sums (the total, in the
+    reference's memory order, and every row's total) are numpy's pairwise sums rebuilt from
+    the non-zeros (:func:`pairwise_sums`). With many classes the confident joint holds a
+    few non-zeros per row, and this skips a dozen passes over K x K dense temporaries.
+    """
+    k = len(confident_joint)
+    # The reference divides the transpose [true, given]: its memory order is C order there.
+    by_true = confident_joint.T
+    flat = np.flatnonzero(by_true)
+    true, given = np.divmod(flat, k)
+    counts = by_true.reshape(-1)[flat] if by_true.flags.c_contiguous else by_true[true, given]
+    # Integer row sums are exact in any order (bincount's float64 is exact below 2**53).
+    row_sums = np.bincount(given, weights=counts, minlength=k)
+    values = counts / np.clip(row_sums, a_min=TINY_VALUE, a_max=None)[given]
+    values = values * np.asarray(label_counts)[given]
+    total = pairwise_sums(np.zeros(len(flat), dtype=np.int64), flat, values, 1, k * k)[0]
+    total = np.clip(total, a_min=TINY_VALUE, a_max=None)
+    values = values / total
+    values = values * sum(label_counts)
+    # Now by given label (rows of the calibrated joint), columns ascending.
+    order = np.argsort(given * k + true, kind="stable")
+    given, true, values = given[order], true[order], values[order]
+    totals = pairwise_sums(given, true, values, k, k)
+    return round_nonzeros_preserving_row_totals(k, k, given * k + true, values, totals)
 
 
 def _check_square(confident_joint, name="confident_joint") -> np.ndarray:
