@@ -189,7 +189,9 @@ def validate_pred_probs(
             arg[start:start + step] = guess
             top[start:start + step] = block.reshape(-1)[np.arange(len(block)) * k + guess]
         # NaN and +-inf propagate into the row sum, so one reduction covers all three checks.
-        sums = block.sum(axis=1)
+        # einsum's row sums are several times faster than ndarray.sum along rows (they only
+        # decide the tolerance check, never a result).
+        sums = np.einsum("ij->i", block)
         if block.min() < 0:
             row = start + int(np.nonzero((block < 0).any(axis=1))[0][0])
             raise ValueError(f"pred_probs must be non-negative; row {row} has a negative value")
