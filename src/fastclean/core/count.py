@@ -29,14 +29,16 @@ from ._numerics import (
     round_nonzeros_preserving_row_totals,
     round_preserving_row_totals,
 )
+from ._parallel import map_in_order
 from .validation import ROW_SUM_SLACK, block_rows, validate_inputs, validate_labels
 
 ESTIMATION_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom")
 
 # Classes with no examples get a threshold no probability can reach.
 _MISSING_CLASS_THRESHOLD = 2
-# From this many classes on, integer confident joints are calibrated on their non-zeros.
-_SPARSE_CALIBRATION = 64
+# From this many classes on, integer confident joints are calibrated on their non-zeros
+# (below, the dense K x K passes cost less than the sparse bookkeeping).
+_SPARSE_CALIBRATION = 256
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.
         row_max = np.empty(n, dtype=pred_probs.dtype)
         row_argmax = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
     step = block_rows(k, chunk_size)
-    for start in range(0, n, step):
+
+    def count_block(start):
         lab = labels[start:start + step]
         if known:
             block = None
@@ -196,8 +199,13 @@ def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.
             counted[unsure[n_confident > 0]] = True
         rows = np.nonzero(counted)[0]
         g, y = guess[rows], lab[rows]
-        pairs.append(g * k + y)
-        off_diag.append(rows[g != y] + start)
+        return g * k + y, rows[g != y] + start
+
+    # Blocks are independent (they write disjoint slices of row_max / row_argmax when those
+    # are computed here), so they may run on several threads; results are read in order.
+    for pair, off in map_in_order(count_block, range(0, n, step), n * k):
+        pairs.append(pair)
+        off_diag.append(off)
     counts = np.bincount(np.concatenate(pairs), minlength=k * k)
     # Given labels index the rows of the confident joint, but the memory layout is the
     # transpose (as in the reference, which transposes a confusion matrix): later float sums
