@@ -104,14 +104,14 @@ def round_nonzeros_preserving_row_totals(n_rows: int, k: int, flat: np.ndarray,
         return out
     c_all = flat - nz_rows * k
 
-    def dense_rows(which):
-        # The rows of the dense matrix (zeros included) from the non-zero entries.
+    def dense_rows(which, entries=values):
+        # Rows of the dense matrix (zeros included) holding ``entries`` at the non-zeros.
         slot = np.full(n_rows, -1)
         slot[which] = np.arange(len(which))
         r = slot[nz_rows]
         at = r >= 0
         dense = np.zeros((len(which), k))
-        dense[r[at], c_all[at]] = values[at]
+        dense[r[at], c_all[at]] = entries[at]
         return dense
 
     d = diff[todo]
@@ -154,8 +154,8 @@ def round_nonzeros_preserving_row_totals(n_rows: int, k: int, flat: np.ndarray,
     tied = np.nonzero(~clean)[0]
     if len(tied):
         # Sorting the rows of a 2-D array runs the same per-row sort as sorting each row.
-        tied_rows = dense_rows(todo[tied])
-        residuals = tied_rows - tied_rows.round()
+        # The residuals ``row - row.round()`` of the tied rows: 0.0 wherever the row is 0.
+        residuals = dense_rows(todo[tied], values - rounded)
         # Each row's argsort is independent: halves of the rows may sort on two threads.
         # Mostly-equal rows are slow to sort (about 60 us per 1000 values), so the work
         # counts each value about log2(k) times.

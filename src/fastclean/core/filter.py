@@ -480,6 +480,7 @@ def find_label_issues(
         thresholds_for_rank = _thresholds_from_self_confidence(sc, groups)
 
     off_diagonal = None
+    computed = False
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
         thresholds = _thresholds_from_self_confidence(sc, groups)
         counted = confident_counts(labels, pred_probs, thresholds, chunk_size,
@@ -490,10 +491,12 @@ def find_label_issues(
             cj = counted.confident_joint
             np.fill_diagonal(cj, cj.diagonal().clip(min=1))
             confident_joint = _calibrate(cj, groups.counts)
-    confident_joint = _check_square(confident_joint)
-    if len(confident_joint) != k:
-        raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, "
-                         f"got {confident_joint.shape}")
+            computed = True
+    if not computed:  # only a given confident joint needs checking
+        confident_joint = _check_square(confident_joint)
+        if len(confident_joint) != k:
+            raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, "
+                             f"got {confident_joint.shape}")
 
     if filter_by in _LOW_SCORE:
         scores = label_quality_scores(labels, pred_probs, filter_by[4:], chunk_size=chunk_size)
