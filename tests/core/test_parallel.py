@@ -47,3 +47,14 @@ def test_threaded_validation_reports_the_first_bad_row(threaded):
     probs[90] = [1.0, 0.5, 0.0, 0.0]
     with pytest.raises(ValueError, match="row 70 contains NaN"):
         validate_pred_probs(probs, chunk_size=10)
+
+
+def test_a_forked_child_gets_its_own_threads(threaded):
+    import multiprocessing
+
+    labels, probs = make_problem(3, 400, 5, dtype=np.float32)
+    expected = find_label_issues(labels, probs, chunk_size=16)  # the parent's pool exists now
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        got = pool.apply_async(find_label_issues, (labels, probs), {"chunk_size": 16}).get(60)
+    np.testing.assert_array_equal(got, expected)

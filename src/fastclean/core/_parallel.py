@@ -22,7 +22,7 @@ MIN_PARALLEL_ELEMENTS = 1 << 20
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
-_pool_size = 0
+_pool_key: tuple[int, int] = (0, 0)  # (process id, threads): a forked child makes its own
 
 
 def core_threads() -> int:
@@ -42,13 +42,15 @@ def core_threads() -> int:
 
 
 def _executor(n: int) -> ThreadPoolExecutor:
-    global _pool, _pool_size
+    global _pool, _pool_key
+    key = (os.getpid(), n)
     with _lock:
-        if _pool is None or _pool_size != n:
-            if _pool is not None:
+        if _pool is None or _pool_key != key:
+            if _pool is not None and _pool_key[0] == key[0]:
                 _pool.shutdown(wait=False)
+            # A pool inherited through fork has no threads in this process: never reuse it.
             _pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="fastclean-core")
-            _pool_size = n
+            _pool_key = key
         return _pool
 
 
