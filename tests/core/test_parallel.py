@@ -58,3 +58,14 @@ def test_a_forked_child_gets_its_own_threads(threaded):
     with ctx.Pool(1) as pool:
         got = pool.apply_async(find_label_issues, (labels, probs), {"chunk_size": 16}).get(60)
     np.testing.assert_array_equal(got, expected)
+
+
+def test_context_variables_reach_the_threads(threaded):
+    import contextvars
+
+    from fastclean.core._parallel import map_in_order
+
+    setting = contextvars.ContextVar("setting", default="default")
+    setting.set("caller's")
+    assert map_in_order(lambda i: (i, setting.get()), range(6), 10**9) == \
+        [(i, "caller's") for i in range(6)]

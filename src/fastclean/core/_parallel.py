@@ -8,6 +8,7 @@ most :data:`MAX_THREADS`).
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -75,4 +76,8 @@ def map_in_order(fn: Callable[..., T], items: Iterable, total_elements: int) -> 
     if n == 1 or len(items) < 2 or total_elements < MIN_PARALLEL_ELEMENTS \
             or threading.current_thread().name.startswith("fastclean-core"):
         return [fn(item) for item in items]
-    return list(_executor(min(n, len(items))).map(fn, items))
+    # Context variables (settings such as validation's probability ceiling) follow the work
+    # into the pool's threads: each call runs in its own copy of the caller's context.
+    context = contextvars.copy_context()
+    return list(_executor(min(n, len(items))).map(lambda item: context.copy().run(fn, item),
+                                                  items))
