@@ -69,3 +69,14 @@ def test_context_variables_reach_the_threads(threaded):
     setting.set("caller's")
     assert map_in_order(lambda i: (i, setting.get()), range(6), 10**9) == \
         [(i, "caller's") for i in range(6)]
+
+
+def test_threaded_validation_keeps_a_lifted_probability_ceiling(threaded):
+    from fastclean.core.validation import probability_ceiling
+
+    probs = np.full((64, 2), 0.5)
+    probs[40] = [1.00005, 0.0]  # sums to 1 within atol, above 1 + 1e-6
+    with pytest.raises(ValueError, match="row 40"):
+        validate_pred_probs(probs, chunk_size=8)
+    with probability_ceiling(1.001):
+        assert validate_pred_probs(probs, chunk_size=8) is probs

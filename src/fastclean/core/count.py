@@ -298,6 +298,7 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate: b
 
 def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
     if (confident_joint.dtype.kind in "iu" and len(confident_joint) >= _SPARSE_CALIBRATION
+            and (confident_joint.flags.c_contiguous or confident_joint.flags.f_contiguous)
             and pairwise_sums_match_numpy()):
         return _calibrate_nonzeros(confident_joint, label_counts)
     # The reference's expression, evaluated in place on one C-ordered buffer: the same
@@ -323,11 +324,17 @@ def _calibrate_nonzeros(confident_joint: np.ndarray, label_counts: np.ndarray) -
     few non-zeros per row, and this skips a dozen passes over K x K dense temporaries.
     """
     k = len(confident_joint)
-    # The reference divides the transpose [true, given]: its memory order is C order there.
-    by_true = confident_joint.T
-    flat = np.flatnonzero(by_true)
-    true, given = np.divmod(flat, k)
-    counts = by_true.reshape(-1)[flat] if by_true.flags.c_contiguous else by_true[true, given]
+    # The reference divides the transpose [true, given]; numpy lays the result out like that
+    # operand, so the total below adds the entries in the input's memory order: true-major
+    # for the computed joint (an F-ordered [given, true]), given-major for a C-ordered one.
+    if confident_joint.flags.f_contiguous:
+        flat = np.flatnonzero(confident_joint.T)
+        true, given = np.divmod(flat, k)
+        counts = confident_joint.T.reshape(-1)[flat]
+    else:
+        flat = np.flatnonzero(confident_joint)
+        given, true = np.divmod(flat, k)
+        counts = confident_joint.reshape(-1)[flat]
     # Integer row sums are exact in any order (bincount's float64 is exact below 2**53).
     row_sums = np.bincount(given, weights=counts, minlength=k)
     values = counts / np.clip(row_sums, a_min=TINY_VALUE, a_max=None)[given]
