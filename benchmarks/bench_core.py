@@ -54,12 +54,17 @@ def make_data(n: int, k: int, dtype, seed: int = 0, noise: float = 0.15):
     return labels, probs
 
 
-def median_time(fn, repeats: int):
-    times, result = [], None
+def median_time(fn, repeats: int, cpu: list | None = None):
+    """Median wall seconds of ``repeats`` calls and the last result; with ``cpu`` (a list),
+    also appends the median CPU seconds of the process (all its threads) to it."""
+    times, cpus, result = [], [], None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    if cpu is not None:
+        cpu.append(statistics.median(cpus))
     return statistics.median(times), result
 
 
@@ -100,16 +105,19 @@ def run_case(n, k, filter_by, dtype, rank_by, repeats, skip_cleanlab):
     labels, probs = make_data(n, k, dtype)
     floor, _ = median_time(lambda: probs.sum(), max(repeats, 5))
     kwargs = dict(filter_by=filter_by, return_indices_ranked_by=rank_by)
-    ours_t, ours = median_time(lambda: find_label_issues(labels, probs, **kwargs), repeats)
+    ours_cpu, cl_cpu = [], []
+    ours_t, ours = median_time(lambda: find_label_issues(labels, probs, **kwargs), repeats,
+                               ours_cpu)
     row = dict(case=f"{n}x{k}", filter_by=filter_by, dtype=np.dtype(dtype).name,
-               n_issues=int(len(ours)), floor_s=floor, ours_s=ours_t)
+               n_issues=int(len(ours)), floor_s=floor, ours_s=ours_t, ours_cpu_s=ours_cpu[0])
     if not skip_cleanlab:
         from cleanlab.filter import find_label_issues as cl_find
 
-        cl_t, ref = median_time(lambda: cl_find(labels, probs, **kwargs), repeats)
+        # cleanlab's CPU time counts this process only (its n_jobs workers are not included).
+        cl_t, ref = median_time(lambda: cl_find(labels, probs, **kwargs), repeats, cl_cpu)
         if not np.array_equal(ours, ref):
             raise AssertionError(f"results differ from cleanlab for {row}")
-        row.update(cleanlab_s=cl_t, identical=True)
+        row.update(cleanlab_s=cl_t, cleanlab_cpu_s=cl_cpu[0], identical=True)
     return row
 
 
@@ -198,11 +206,16 @@ def main(argv=None):
         return _memory_child(args)
 
     cases = list(parse_cases(args.cases))
+    from fastclean.core._parallel import core_threads
+
     print(f"# numpy {np.__version__}, {os.cpu_count()} logical CPUs, rank_by={rank_by}, "
-          f"median of {args.repeats}")
+          f"median of {args.repeats}, fastclean core threads {core_threads()} "
+          f"(FASTCLEAN_THREADS={os.environ.get('FASTCLEAN_THREADS', 'unset')}), "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if not args.memory_only:
         header = (f"{'case':>12} {'filter_by':>20} {'dtype':>8} {'issues':>8} {'floor s':>8} "
-                  f"{'cleanlab s':>10} {'ours s':>8} {'speed-up':>8} {'x floor':>8} identical")
+                  f"{'cleanlab s':>10} {'ours s':>8} {'speed-up':>8} {'x floor':>8} identical "
+                  f"{'ours cpu':>10} {'cl cpu':>10}")
         print(header)
         for n, k, filter_by in cases:
             for dtype in args.dtypes.split(","):
@@ -213,7 +226,8 @@ def main(argv=None):
                       f"{r['floor_s']:>8.3f} {cl if cl is not None else float('nan'):>10.3f} "
                       f"{r['ours_s']:>8.3f} "
                       f"{(cl / r['ours_s']) if cl else float('nan'):>8.1f} "
-                      f"{r['ours_s'] / r['floor_s']:>8.1f} {r.get('identical', '-')}",
+                      f"{r['ours_s'] / r['floor_s']:>8.1f} {r.get('identical', '-')!s:>9} "
+                      f"{r['ours_cpu_s']:>10.3f} {r.get('cleanlab_cpu_s', float('nan')):>10.3f}",
                       flush=True)
     if args.memory or args.memory_only:
         n, k, filter_by = cases[0]

@@ -24,14 +24,21 @@ from ._numerics import (
     TINY_VALUE,
     clip_noise_rates,
     clip_values,
+    pairwise_sums,
+    pairwise_sums_match_numpy,
+    round_nonzeros_preserving_row_totals,
     round_preserving_row_totals,
 )
+from ._parallel import map_in_order
 from .validation import ROW_SUM_SLACK, block_rows, validate_inputs, validate_labels
 
 ESTIMATION_METHODS = ("off_diagonal", "off_diagonal_calibrated", "off_diagonal_custom")
 
 # Classes with no examples get a threshold no probability can reach.
 _MISSING_CLASS_THRESHOLD = 2
+# From this many classes on, integer confident joints are calibrated on their non-zeros
+# (below, the dense K x K passes cost less than the sparse bookkeeping).
+_SPARSE_CALIBRATION = 256
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,8 @@ def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.
         row_max = np.empty(n, dtype=pred_probs.dtype)
         row_argmax = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
     step = block_rows(k, chunk_size)
-    for start in range(0, n, step):
+
+    def count_block(start):
         lab = labels[start:start + step]
         if known:
             block = None
@@ -191,8 +199,13 @@ def confident_counts(labels: np.ndarray, pred_probs: np.ndarray, thresholds: np.
             counted[unsure[n_confident > 0]] = True
         rows = np.nonzero(counted)[0]
         g, y = guess[rows], lab[rows]
-        pairs.append(g * k + y)
-        off_diag.append(rows[g != y] + start)
+        return g * k + y, rows[g != y] + start
+
+    # Blocks are independent (they write disjoint slices of row_max / row_argmax when those
+    # are computed here), so they may run on several threads; results are read in order.
+    for pair, off in map_in_order(count_block, range(0, n, step), n * k):
+        pairs.append(pair)
+        off_diag.append(off)
     counts = np.bincount(np.concatenate(pairs), minlength=k * k)
     # Given labels index the rows of the confident joint, but the memory layout is the
     # transpose (as in the reference, which transposes a confusion matrix): later float sums
@@ -284,6 +297,10 @@ def compute_confident_joint(labels, pred_probs, *, thresholds=None, calibrate: b
 
 
 def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
+    if (confident_joint.dtype.kind in "iu" and len(confident_joint) >= _SPARSE_CALIBRATION
+            and (confident_joint.flags.c_contiguous or confident_joint.flags.f_contiguous)
+            and pairwise_sums_match_numpy()):
+        return _calibrate_nonzeros(confident_joint, label_counts)
     # The reference's expression, evaluated in place on one C-ordered buffer: the same
     # element-wise operations, and ``calibrated`` keeps the reference's memory layout (a
     # transposed view), which the order of the float sums below depends on.
@@ -295,6 +312,42 @@ def _calibrate(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndar
     np.divide(rows, total, out=rows)
     np.multiply(rows, sum(label_counts), out=rows)
     return round_preserving_row_totals(calibrated)
+
+
+def _calibrate_nonzeros(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:
+    """:func:`_calibrate` of an integer count matrix, on its non-zero entries only.
+
+    Zeros stay exact zeros through every step, so the same element-wise operations on the
+    non-zeros give the same values; the two order-dependent float sums (the total, in the
+    reference's memory order, and every row's total) are numpy's pairwise sums rebuilt from
+    the non-zeros (:func:`pairwise_sums`). With many classes the confident joint holds a
+    few non-zeros per row, and this skips a dozen passes over K x K dense temporaries.
+    """
+    k = len(confident_joint)
+    # The reference divides the transpose [true, given]; numpy lays the result out like that
+    # operand, so the total below adds the entries in the input's memory order: true-major
+    # for the computed joint (an F-ordered [given, true]), given-major for a C-ordered one.
+    if confident_joint.flags.f_contiguous:
+        flat = np.flatnonzero(confident_joint.T)
+        true, given = np.divmod(flat, k)
+        counts = confident_joint.T.reshape(-1)[flat]
+    else:
+        flat = np.flatnonzero(confident_joint)
+        given, true = np.divmod(flat, k)
+        counts = confident_joint.reshape(-1)[flat]
+    # Integer row sums are exact in any order (bincount's float64 is exact below 2**53).
+    row_sums = np.bincount(given, weights=counts, minlength=k)
+    values = counts / np.clip(row_sums, a_min=TINY_VALUE, a_max=None)[given]
+    values = values * np.asarray(label_counts)[given]
+    total = pairwise_sums(np.zeros(len(flat), dtype=np.int64), flat, values, 1, k * k)[0]
+    total = np.clip(total, a_min=TINY_VALUE, a_max=None)
+    values = values / total
+    values = values * sum(label_counts)
+    # Now by given label (rows of the calibrated joint), columns ascending.
+    order = np.argsort(given * k + true, kind="stable")
+    given, true, values = given[order], true[order], values[order]
+    totals = pairwise_sums(given, true, values, k, k)
+    return round_nonzeros_preserving_row_totals(k, k, given * k + true, values, totals)
 
 
 def _check_square(confident_joint, name="confident_joint") -> np.ndarray:

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from ._numerics import round_preserving_row_totals
+from ._parallel import map_in_order
 from ._select import _order_by_cell_then_value, smallest_n, top_n_per_cell
 from .count import (
     ClassGroups,
@@ -168,7 +169,7 @@ def _top_margins_of_small_classes(pred_probs, sc, groups: ClassGroups, ks: np.nd
         k, j, n = ks[part], js[part], need[part]
         rows = groups.order[groups.starts[k][:, None] + np.arange(size)]
         if flat_probs is not None:
-            margins = np.take(flat_probs, rows * k_classes + j[:, None])
+            margins = np.take(flat_probs, rows.astype(np.int64) * k_classes + j[:, None])
         else:
             margins = pred_probs[rows, j[:, None]]
         margins -= sc[rows]
@@ -192,6 +193,7 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
     k_classes = need.shape[0]
     dtype = np.result_type(pred_probs.dtype, sc.dtype)
     tau = np.full((k_classes, k_classes), np.inf, dtype=dtype)
+    flat_probs = pred_probs.reshape(-1) if pred_probs.flags.c_contiguous else None
     for k in np.nonzero(need.any(axis=1))[0]:
         cols = np.nonzero(need[k])[0]
         rows = groups.rows(k)
@@ -199,9 +201,12 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
         exact = n_k <= 2 * _SAMPLE_ROWS
         sample = rows if exact else rows[:: n_k // _SAMPLE_ROWS]
         s = len(sample)
-        margins = np.take(pred_probs, sample, axis=0)
-        margins -= sc[sample][:, None]
-        margins = margins[:, cols].T
+        # Only the needed columns of the sampled rows (a class needs a few of K).
+        if flat_probs is not None:
+            margins = np.take(flat_probs, cols[:, None] + sample.astype(np.int64) * k_classes)
+        else:
+            margins = np.take(pred_probs, sample, axis=0)[:, cols].T
+        margins -= sc[sample]
         n = need[k, cols]
         if exact:
             rank = n
@@ -248,16 +253,23 @@ def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_s
     rows = [direct[hit].astype(row_type)]
     members = active[read]
     step = block_rows(k, chunk_size)
-    for start in range(0, len(members), step):
+
+    def block_candidates(start):
         idx = members[start:start + step]
         lab_b = labels[idx]
         margins = np.take(pred_probs, idx, axis=0)
         margins -= sc[idx][:, None]
         flat = np.flatnonzero(margins >= tau[lab_b])
         r, c = np.divmod(flat, k)
-        cells.append((lab_b[r] * k + c).astype(cell_type))
-        values.append(margins.ravel()[flat])
-        rows.append(idx[r].astype(row_type))
+        return ((lab_b[r] * k + c).astype(cell_type), margins.ravel()[flat],
+                idx[r].astype(row_type))
+
+    # Blocks are independent (possibly on several threads); candidates come back in order.
+    for cell, value, row in map_in_order(block_candidates, range(0, len(members), step),
+                                         len(members) * k):
+        cells.append(cell)
+        values.append(value)
+        rows.append(row)
     return np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
 
 
@@ -468,6 +480,7 @@ def find_label_issues(
         thresholds_for_rank = _thresholds_from_self_confidence(sc, groups)
 
     off_diagonal = None
+    computed = False
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
         thresholds = _thresholds_from_self_confidence(sc, groups)
         counted = confident_counts(labels, pred_probs, thresholds, chunk_size,
@@ -478,10 +491,12 @@ def find_label_issues(
             cj = counted.confident_joint
             np.fill_diagonal(cj, cj.diagonal().clip(min=1))
             confident_joint = _calibrate(cj, groups.counts)
-    confident_joint = _check_square(confident_joint)
-    if len(confident_joint) != k:
-        raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, "
-                         f"got {confident_joint.shape}")
+            computed = True
+    if not computed:  # only a given confident joint needs checking
+        confident_joint = _check_square(confident_joint)
+        if len(confident_joint) != k:
+            raise ValueError(f"confident_joint must be {k} x {k} to match pred_probs, "
+                             f"got {confident_joint.shape}")
 
     if filter_by in _LOW_SCORE:
         scores = label_quality_scores(labels, pred_probs, filter_by[4:], chunk_size=chunk_size)

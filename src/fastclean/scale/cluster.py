@@ -82,7 +82,9 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, *,
 #: Environment of local worker processes. Dask's default adds MALLOC_TRIM_THRESHOLD_=65536,
 #: which makes glibc map fresh pages for every large temporary array: the block passes ran
 #: 2x slower in a worker than in this process. Set the same on a real cluster's workers.
-WORKER_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
+#: FASTCLEAN_THREADS=1 keeps the core's block passes on the worker's one thread too.
+WORKER_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1,
+                  "FASTCLEAN_THREADS": 1}
 
 
 @contextlib.contextmanager
