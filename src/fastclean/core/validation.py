@@ -12,7 +12,7 @@ import contextvars
 
 import numpy as np
 
-from ._parallel import map_in_order
+from ._parallel import core_threads, map_in_order
 
 #: Default absolute tolerance on ``|row sum - 1|`` for ``pred_probs``.
 DEFAULT_ATOL = 1e-4
@@ -55,7 +55,8 @@ def block_rows(n_classes: int, chunk_size: int | None = None) -> int:
     n_classes : int
         Number of columns of ``pred_probs``.
     chunk_size : int or None
-        Rows per block requested by the caller; ``None`` picks a cache-friendly default.
+        Rows the caller allows in memory at once; ``None`` picks a cache-friendly default. The
+        core's threads each hold one block, so a given ``chunk_size`` is shared among them.
 
     Returns
     -------
@@ -67,7 +68,9 @@ def block_rows(n_classes: int, chunk_size: int | None = None) -> int:
             raise TypeError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size}")
-        return int(chunk_size)
+        # Blocks run on up to core_threads() threads at once: keep the rows in flight (and so
+        # the extra memory) within what the caller asked for.
+        return max(1, int(chunk_size) // core_threads())
     k = max(1, n_classes)
     # Wide inputs get up to 16x larger blocks so that per-block overhead stays small.
     return max(1, _BLOCK_ELEMENTS // k, min(1024, (16 * _BLOCK_ELEMENTS) // k))
