@@ -85,6 +85,20 @@ def _minilm_finetune() -> Model:
     return MiniLMFineTune()
 
 
+def _minilm_toptune() -> Model:
+    from .toptune import MiniLMTopTune
+
+    return MiniLMTopTune()
+
+
+def _minilm_toptune_tfidf() -> Model:
+    from .ensemble import MeanEnsemble
+    from .tfidf import TfidfLogReg
+
+    return MeanEnsemble("minilm-toptune+tfidf", [_minilm_toptune(), TfidfLogReg(C=0.25),
+                                                 TfidfLogReg(C=0.25, ngrams="char")])
+
+
 def _logreg() -> Model:
     from sklearn.linear_model import LogisticRegression
 
@@ -105,6 +119,8 @@ MODELS: dict[str, Callable[[], Model]] = {
     "minilm-layers-logreg": _minilm_layers,
     "minilm-layers+tfidf": _minilm_layers_tfidf,
     "minilm-finetune": _minilm_finetune,
+    "minilm-toptune": _minilm_toptune,
+    "minilm-toptune+tfidf": _minilm_toptune_tfidf,
     "logreg": _logreg,
 }
 MODEL_NAMES = ("auto", *MODELS)
