@@ -19,7 +19,6 @@ numerics run on one thread whatever ``FASTCLEAN_THREADS`` says (same seed, same 
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import math
 import os
@@ -84,14 +83,6 @@ class TokenStates:
             h[j, :n] = self.states[self.offsets[i]:self.offsets[i] + n]
             mask[j, :n] = 1
         return torch.from_numpy(h), torch.from_numpy(mask)
-
-
-def _states_path(cache_dir, key: str, texts: list[str]):
-    digest = hashlib.sha256()
-    for t in texts:
-        digest.update(t.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return cache_root(cache_dir) / "token-states" / key / f"{digest.hexdigest()[:24]}.npz"
 
 
 class MiniLMTopTune(Model):
@@ -163,7 +154,7 @@ class MiniLMTopTune(Model):
         """Token states after the frozen layers, for every text (cached on disk), label-free."""
         texts = texts_of(dataset)
         key = f"minilm-h{self.frozen_layers}-v{STATES_VERSION}-t{NUMERIC_THREADS}-l{self.max_length}"
-        path = _states_path(cache_dir, key, texts)
+        path = cache_root(cache_dir) / "token-states" / key / f"{dataset.content_hash()}.npz"
         if path.exists():
             try:
                 with np.load(path) as z:
