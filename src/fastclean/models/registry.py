@@ -132,7 +132,7 @@ MODEL_NAMES = ("auto", *MODELS)
 #: default (last-layer MiniLM, C=0.001) 0.751, TF-IDF alone 0.70 (benchmarks/RESULTS.md,
 #: issue 14). Strong regularisation helps: noisy labels punish overfitting.
 #: ``minilm-toptune`` (MiniLM's top two layers fine-tuned per fold on cached token states) flags
-#: far better (F1 0.828 on noise seed 0) but costs some 19 CPU-minutes for a 5-fold find and
+#: far better (F1 0.828 / 0.822 on noise seeds 0 / 1) but costs some 19 CPU-minutes for a 5-fold find and
 #: about 5 for one ``--split test`` fit, beyond that budget; it stays opt-in on CPU.
 AUTO_TEXT_MODEL = "minilm-layers+tfidf"
 #: What ``auto`` picks for text when torch sees a CUDA GPU: MiniLM fine-tuned end to end
