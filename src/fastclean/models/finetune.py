@@ -110,6 +110,42 @@ def length_sorted_batches(lengths: np.ndarray, batch_size: int, rng: np.random.G
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
+def check_int(arg: str, value: object, low: int, high: int | None = None) -> None:
+    """Check that ``value`` is an int in ``low..high`` (no upper bound when ``high`` is None).
+
+    Raises
+    ------
+    ValueError
+        Naming ``arg`` and the bound, for a bool, a non-int or an int out of range.
+    """
+    if (isinstance(value, bool) or not isinstance(value, int) or value < low
+            or (high is not None and value > high)):
+        bound = f"an int in {low}..{high}" if high is not None else "a positive int"
+        raise ValueError(f"{arg}: expected {bound}, got {value!r}")
+
+
+def check_fine_tune_args(*, epochs: int, batch_size: int, lr: float, warmup: float, max_length: int,
+                         label_smoothing: float, device: str) -> None:
+    """Check the training schedule shared by the fine-tuned text models.
+
+    Raises
+    ------
+    ValueError
+        Naming the first argument out of range (see :class:`MiniLMFineTune` for the ranges).
+    """
+    check_int("epochs", epochs, 1)
+    check_int("batch_size", batch_size, 1)
+    check_int("max_length", max_length, 3, 512)
+    if not lr > 0:
+        raise ValueError(f"lr: expected a positive number, got {lr!r}")
+    if not 0 <= warmup < 1:
+        raise ValueError(f"warmup: expected a fraction in [0, 1), got {warmup!r}")
+    if not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing: expected a number in [0, 1), got {label_smoothing!r}")
+    if device not in DEVICES:
+        raise ValueError(f"device: expected one of {', '.join(DEVICES)}, got {device!r}")
+
+
 class MiniLMFineTune(Model):
     """all-MiniLM-L6-v2 fine-tuned end to end with a linear head on its mean-pooled tokens.
 
@@ -141,20 +177,8 @@ class MiniLMFineTune(Model):
     def __init__(self, epochs: int = 2, batch_size: int = 16, lr: float = 5e-5, warmup: float = 0.1,
                  weight_decay: float = 0.01, max_length: int = 128, dropout: float = 0.1,
                  label_smoothing: float = 0.0, device: str = "auto"):
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}")
-        if not lr > 0:
-            raise ValueError(f"lr: expected a positive number, got {lr!r}")
-        if not 0 <= warmup < 1:
-            raise ValueError(f"warmup: expected a fraction in [0, 1), got {warmup!r}")
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or not 3 <= max_length <= 512:
-            raise ValueError(f"max_length: expected an int in 3..512, got {max_length!r}")
-        if not 0 <= label_smoothing < 1:
-            raise ValueError(f"label_smoothing: expected a number in [0, 1), got {label_smoothing!r}")
-        if device not in DEVICES:
-            raise ValueError(f"device: expected one of {', '.join(DEVICES)}, got {device!r}")
+        check_fine_tune_args(epochs=epochs, batch_size=batch_size, lr=lr, warmup=warmup,
+                             max_length=max_length, label_smoothing=label_smoothing, device=device)
         self.epochs = epochs
         self.batch_size = batch_size
         self.lr = lr

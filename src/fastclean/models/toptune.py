@@ -29,8 +29,8 @@ import numpy as np
 from ..data.dataset import LabelledDataset
 from .base import Model
 from .cache import cache_root
-from .device import DEVICES, resolve_device
-from .finetune import _load_pretrained, length_sorted_batches
+from .device import resolve_device
+from .finetune import _load_pretrained, check_fine_tune_args, check_int, length_sorted_batches
 from .text_features import texts_of
 from .threads import NUMERIC_THREADS, limited_threads
 
@@ -115,20 +115,9 @@ class MiniLMTopTune(Model):
     def __init__(self, top_layers: int = 2, epochs: int = 2, batch_size: int = 16, lr: float = 1e-4,
                  warmup: float = 0.1, weight_decay: float = 0.01, max_length: int = 128,
                  dropout: float = 0.1, label_smoothing: float = 0.0, device: str = "auto"):
-        for arg, value, low, high in (("top_layers", top_layers, 1, N_LAYERS), ("epochs", epochs, 1, None),
-                                      ("batch_size", batch_size, 1, None), ("max_length", max_length, 3, 512)):
-            if (isinstance(value, bool) or not isinstance(value, int) or value < low
-                    or (high is not None and value > high)):
-                bound = f"an int in {low}..{high}" if high is not None else "a positive int"
-                raise ValueError(f"{arg}: expected {bound}, got {value!r}")
-        if not lr > 0:
-            raise ValueError(f"lr: expected a positive number, got {lr!r}")
-        if not 0 <= warmup < 1:
-            raise ValueError(f"warmup: expected a fraction in [0, 1), got {warmup!r}")
-        if not 0 <= label_smoothing < 1:
-            raise ValueError(f"label_smoothing: expected a number in [0, 1), got {label_smoothing!r}")
-        if device not in DEVICES:
-            raise ValueError(f"device: expected one of {', '.join(DEVICES)}, got {device!r}")
+        check_int("top_layers", top_layers, 1, N_LAYERS)
+        check_fine_tune_args(epochs=epochs, batch_size=batch_size, lr=lr, warmup=warmup,
+                             max_length=max_length, label_smoothing=label_smoothing, device=device)
         self.top_layers = top_layers
         self.epochs = epochs
         self.batch_size = batch_size
