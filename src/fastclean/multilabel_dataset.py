@@ -44,8 +44,8 @@ def load_multilabel_table(path, *, label_col=None, text_col=None, path_col=None,
         A missing column, both a text and a path column, an unreadable image, an empty file
         or split, fewer than two classes, or an empty separator.
     """
-    from .data.splits import check_split_arg, normalize_split_name
-    from .data.table import _column, read_table
+    from .data.splits import check_split_arg
+    from .data.table import _column, read_table, split_names
 
     if not sep:
         raise ValueError("label_sep: must not be empty")
@@ -70,14 +70,7 @@ def load_multilabel_table(path, *, label_col=None, text_col=None, path_col=None,
     split_col = _column(df, "split_col", split_col, path)
     if len(df) == 0:
         raise ValueError(f"dataset {str(path)!r} is empty: the file has a header but no rows")
-    if split_col is None:
-        splits = np.full(len(df), "train", dtype=object)
-    else:
-        raw = df[split_col].tolist()
-        splits = np.asarray([normalize_split_name(v) for v in raw], dtype=object)
-        bad = sorted({str(v) for v, s in zip(raw, splits) if s is None})
-        if bad:
-            raise ValueError(f"split_col: unknown split names {bad[:5]} in column {split_col!r}")
+    splits = split_names(df, split_col)
     rows = np.arange(len(df)) if split == "all" else np.flatnonzero(splits == split)
     if not len(rows):
         raise ValueError(f"split: no example of {path.name} is in split {split!r}")

@@ -143,17 +143,7 @@ def load_table(
             f"label_col: {len(empty)} rows of {path.name} have an empty {label_col!r} "
             f"(first: data row {empty[0]})"
         )
-    if split_col is None:
-        splits = np.full(len(df), "train", dtype=object)
-    else:
-        raw = df[split_col].tolist()
-        splits = np.asarray([normalize_split_name(v) for v in raw], dtype=object)
-        bad = sorted({str(v) for v, s in zip(raw, splits) if s is None})
-        if bad:
-            raise ValueError(
-                f"split_col: unknown split names {bad[:5]} in column {split_col!r}; expected "
-                "train, valid (val, validation, dev) or test"
-            )
+    splits = split_names(df, split_col)
     id_col = next((c for c in _ID_COLUMNS if c in df.columns and df[c].is_unique), None)
     ids = df[id_col].tolist() if id_col else [str(i) for i in range(len(df))]
     classes = class_order(label_values)
@@ -191,3 +181,24 @@ def load_table(
         skipped=skipped,
     )
     return check_loaded(ds)
+
+
+def split_names(df: object, split_col: str | None) -> np.ndarray:
+    """Each row's split (``train``/``valid``/``test``) from ``split_col``; all ``train`` without one.
+
+    Raises
+    ------
+    ValueError
+        If ``split_col`` holds a name that is not a known spelling of a split.
+    """
+    if split_col is None:
+        return np.full(len(df), "train", dtype=object)
+    raw = df[split_col].tolist()
+    splits = np.asarray([normalize_split_name(v) for v in raw], dtype=object)
+    bad = sorted({str(v) for v, s in zip(raw, splits) if s is None})
+    if bad:
+        raise ValueError(
+            f"split_col: unknown split names {bad[:5]} in column {split_col!r}; expected "
+            "train, valid (val, validation, dev) or test"
+        )
+    return splits
