@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 from cleanlab import filter as cl_filter
@@ -17,6 +19,9 @@ from .conftest import make_problem
 def threaded(monkeypatch):
     """Every blocked pass on 3 threads, however small the input."""
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_ELEMENTS", 0)
+    # The margin-candidate sweep in many row ranges (each at least one block of rows).
+    monkeypatch.setattr(importlib.import_module("fastclean.core.filter"),
+                        "_CANDIDATE_RANGE_ROWS", 16)
     monkeypatch.setenv("FASTCLEAN_THREADS", "3")
     return monkeypatch
 

@@ -81,3 +81,27 @@ def map_in_order(fn: Callable[..., T], items: Iterable, total_elements: int) -> 
     context = contextvars.copy_context()
     return list(_executor(min(n, len(items))).map(lambda item: context.copy().run(fn, item),
                                                   items))
+
+
+class ScratchBuffers:
+    """Reusable per-thread work buffers for the blocks of one pass.
+
+    A fresh block-sized temporary per block is fresh memory from the system each time (large
+    allocations are returned on free), and touching it page-faults; a pass that reuses one
+    buffer per thread pays that once. Buffers live as long as this object (one call).
+    """
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def get(self, name: str, rows: int, shape_tail: tuple, dtype) -> "np.ndarray":
+        """A C-contiguous ``(rows, *shape_tail)`` array of ``dtype`` for this thread (contents
+        undefined); grows, never shrinks."""
+        import numpy as np
+
+        buffers = self._local.__dict__
+        buf = buffers.get(name)
+        dtype = np.dtype(dtype)
+        if buf is None or len(buf) < rows or buf.dtype != dtype or buf.shape[1:] != shape_tail:
+            buf = buffers[name] = np.empty((rows, *shape_tail), dtype=dtype)
+        return buf[:rows]

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ._numerics import round_preserving_row_totals
-from ._parallel import map_in_order
+from ._parallel import ScratchBuffers, map_in_order
 from ._select import _order_by_cell_then_value, smallest_n, top_n_per_cell
 from .count import (
     ClassGroups,
@@ -56,6 +56,8 @@ _SAMPLE_ROWS = 512
 # Cells whose margin cut-off may be at or below this read their whole class column: such a
 # cut can fall among rows whose label is their argmax, which the streaming pass skips.
 _COLUMN_CUTOFF = 0.0
+# Rows per range of the margin-candidate sweep (a range is one task for the core's threads).
+_CANDIDATE_RANGE_ROWS = 1 << 15
 
 
 
@@ -232,45 +234,63 @@ def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_s
     within the validated tolerance; rounding is monotone), which is usually too small to reach
     the class's smallest threshold. The rows that might pass elsewhere are read in one
     forward sweep.
+
+    The sweep goes by ranges of rows, each range handled whole by one thread (several when
+    the core has them), gathering its rows into that thread's reused scratch buffers: fresh
+    block-sized temporaries would be new pages from the system on every block. Candidates
+    come back grouped by range, which the per-cell selection does not depend on.
     """
     n, k = pred_probs.shape
     cell_type = np.int32 if k * k < 1 << 31 else np.int64
     row_type = np.int32 if n < 1 << 31 else np.int64
+    # Classes without a streamed cell have an infinite lowest cut: no row of theirs passes.
     lowest = tau.min(axis=1)
-    active = np.nonzero(np.isfinite(lowest)[labels])[0]
-    lab = labels[active]
-    top = row_max[active].astype(np.float64)
-    s = sc[active]
-    other_bound = np.minimum(top, (1.0 + ROW_SUM_SLACK) - top) - s
-    read = other_bound >= lowest[lab]
-    # Rows not read contribute at most their argmax column.
-    direct, dlab = active[~read], lab[~read]
-    arg = row_argmax[direct]
-    margin = row_max[direct] - sc[direct]
-    hit = np.nonzero(margin >= tau[dlab, arg])[0]
-    cells = [(dlab[hit] * k + arg[hit]).astype(cell_type)]
-    values = [margin[hit]]
-    rows = [direct[hit].astype(row_type)]
-    members = active[read]
+    tau_flat = np.ascontiguousarray(tau).reshape(-1)
     step = block_rows(k, chunk_size)
+    span = max(step, _CANDIDATE_RANGE_ROWS)
+    scratch = ScratchBuffers()
 
-    def block_candidates(start):
-        idx = members[start:start + step]
-        lab_b = labels[idx]
-        margins = np.take(pred_probs, idx, axis=0)
-        margins -= sc[idx][:, None]
-        flat = np.flatnonzero(margins >= tau[lab_b])
-        r, c = np.divmod(flat, k)
-        return ((lab_b[r] * k + c).astype(cell_type), margins.ravel()[flat],
-                idx[r].astype(row_type))
+    def range_candidates(lo):
+        hi = min(n, lo + span)
+        lab = labels[lo:hi]
+        s = sc[lo:hi]
+        top = row_max[lo:hi]
+        low = lowest[lab]
+        top64 = top.astype(np.float64)
+        other_bound = np.minimum(top64, (1.0 + ROW_SUM_SLACK) - top64) - s
+        read = other_bound >= low
+        arg = row_argmax[lo:hi]
+        # Rows not read contribute at most their argmax column; a row whose argmax is its
+        # label has margin 0 there, below every positive cut.
+        direct = np.flatnonzero(~read & ((arg != lab) | ~(low > 0)))
+        dlab, darg = lab[direct], arg[direct]
+        margin = top[direct] - s[direct]
+        hit = np.flatnonzero(margin >= tau_flat[dlab * k + darg])
+        cells = [(dlab[hit] * k + darg[hit]).astype(cell_type)]
+        values = [margin[hit]]
+        rows = [(direct[hit] + lo).astype(row_type)]
+        members = np.flatnonzero(read) + lo
+        for start in range(0, len(members), step):
+            idx = members[start:start + step]
+            m = len(idx)
+            lab_b = labels[idx]
+            # mode="clip" (the indices are valid): with the default mode, take buffers `out`.
+            margins = np.take(pred_probs, idx, axis=0, mode="clip",
+                              out=scratch.get("margins", step, (k,), pred_probs.dtype)[:m])
+            margins -= sc[idx][:, None]
+            cuts = np.take(tau, lab_b, axis=0, mode="clip",
+                           out=scratch.get("cuts", step, (k,), tau.dtype)[:m])
+            flat = np.flatnonzero(np.greater_equal(margins, cuts,
+                                                   out=scratch.get("hits", step, (k,), bool)[:m]))
+            r, c = np.divmod(flat, k)
+            cells.append((lab_b[r] * k + c).astype(cell_type))
+            values.append(margins.reshape(-1)[flat])
+            rows.append(idx[r].astype(row_type))
+        return np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
 
-    # Blocks are independent (possibly on several threads); candidates come back in order.
-    for cell, value, row in map_in_order(block_candidates, range(0, len(members), step),
-                                         len(members) * k):
-        cells.append(cell)
-        values.append(value)
-        rows.append(row)
-    return np.concatenate(cells), np.concatenate(values), np.concatenate(rows)
+    # Ranges are independent (possibly on several threads); results come back in order.
+    parts = map_in_order(range_candidates, range(0, n, span), n * k // 4)
+    return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
 
 
 def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: ClassGroups,
