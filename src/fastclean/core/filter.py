@@ -196,34 +196,60 @@ def _margin_cutoffs(pred_probs, sc, groups: ClassGroups, need: np.ndarray) -> np
     dtype = np.result_type(pred_probs.dtype, sc.dtype)
     tau = np.full((k_classes, k_classes), np.inf, dtype=dtype)
     flat_probs = pred_probs.reshape(-1) if pred_probs.flags.c_contiguous else None
-    for k in np.nonzero(need.any(axis=1))[0]:
+    cells = np.flatnonzero(need)
+    ks = cells // k_classes
+    sampled = groups.counts[ks] > 2 * _SAMPLE_ROWS
+    if sampled.any():
+        tau.reshape(-1)[cells[sampled]] = _sampled_cutoffs(
+            pred_probs, flat_probs, sc, groups, ks[sampled], cells[sampled] % k_classes,
+            need.reshape(-1)[cells[sampled]], dtype)
+    for k in np.unique(ks[~sampled]):
+        # Small classes: every row, exact ranks.
         cols = np.nonzero(need[k])[0]
         rows = groups.rows(k)
-        n_k = len(rows)
-        exact = n_k <= 2 * _SAMPLE_ROWS
-        sample = rows if exact else rows[:: n_k // _SAMPLE_ROWS]
-        s = len(sample)
-        # Only the needed columns of the sampled rows (a class needs a few of K).
+        # Only the needed columns of the class's rows (a class needs a few of K).
         if flat_probs is not None:
-            margins = np.take(flat_probs, cols[:, None] + sample.astype(np.int64) * k_classes)
+            margins = np.take(flat_probs, cols[:, None] + rows.astype(np.int64) * k_classes)
         else:
-            margins = np.take(pred_probs, sample, axis=0)[:, cols].T
-        margins -= sc[sample]
-        n = need[k, cols]
-        if exact:
-            rank = n
-        else:
-            expected = n * (s / n_k)
-            rank = np.ceil(expected + 3 * np.sqrt(expected) + 4).astype(np.int64)
-        fits = np.nonzero(rank <= s)[0]
-        picked = np.full(len(cols), -np.inf, dtype=dtype)
-        if len(fits):
-            deepest = int(rank[fits].max())
-            top = np.partition(margins[fits], s - deepest, axis=1)[:, s - deepest:]
-            top.sort(axis=1)
-            picked[fits] = top[np.arange(len(fits)), deepest - rank[fits]]
-        tau[k, cols] = picked
+            margins = np.take(pred_probs, rows, axis=0)[:, cols].T
+        margins -= sc[rows]
+        rank = need[k, cols]
+        s = len(rows)
+        deepest = int(rank.max())
+        top = np.partition(margins, s - deepest, axis=1)[:, s - deepest:]
+        top.sort(axis=1)
+        tau[k, cols] = top[np.arange(len(cols)), deepest - rank]
     return tau
+
+
+def _sampled_cutoffs(pred_probs, flat_probs, sc, groups: ClassGroups, ks, js, need, dtype):
+    """Sample bounds of :func:`_margin_cutoffs` for cells (ks, js) of classes larger than
+    ``2 * _SAMPLE_ROWS``: each class is sampled once (evenly spaced rows), all cells at once."""
+    k_classes = pred_probs.shape[1]
+    sample_size = _SAMPLE_ROWS
+    classes, which = np.unique(ks, return_inverse=True)
+    n_k = groups.counts[classes]
+    at = groups.starts[classes][:, None] + (np.arange(sample_size) * n_k[:, None]) // sample_size
+    sample = groups.order[at].astype(np.int64)
+    sample_sc = sc[sample]
+    expected = need * (sample_size / groups.counts[ks])
+    rank = np.ceil(expected + 3 * np.sqrt(expected) + 4).astype(np.int64)
+    picked = np.full(len(ks), -np.inf, dtype=dtype)
+    fits = np.nonzero(rank <= sample_size)[0]
+    batch = max(1, (1 << 20) // sample_size)
+    for lo in range(0, len(fits), batch):
+        part = fits[lo:lo + batch]
+        rows = sample[which[part]]
+        if flat_probs is not None:
+            margins = np.take(flat_probs, rows * k_classes + js[part, None])
+        else:
+            margins = pred_probs[rows, js[part, None]]
+        margins -= sample_sc[which[part]]
+        deepest = int(rank[part].max())
+        top = np.partition(margins, sample_size - deepest, axis=1)[:, sample_size - deepest:]
+        top.sort(axis=1)
+        picked[part] = top[np.arange(len(part)), deepest - rank[part]]
+    return picked
 
 
 def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_size):
