@@ -92,3 +92,42 @@ def test_row_top_is_not_computed_when_renormalizing():
     _, renormed, top, arg = validate_inputs([0, 1], probs, renormalize=True, row_top=True)
     assert top is None and arg is None
     np.testing.assert_allclose(renormed.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "memmap"])
+@pytest.mark.parametrize("chunk_size", [None, 7])
+def test_label_probs_are_each_rows_probability_of_its_label(tmp_path, layout, chunk_size):
+    rng = np.random.default_rng(1)
+    probs = rng.dirichlet(np.ones(5), 60).astype(np.float32)
+    labels = rng.integers(0, 5, 60)
+    given = probs
+    if layout == "F":
+        given = np.asfortranarray(probs)
+    elif layout == "memmap":
+        np.save(tmp_path / "p.npy", probs)
+        given = np.load(tmp_path / "p.npy", mmap_mode="r")
+    y, checked, top, arg, sc = validate_inputs(labels, given, chunk_size=chunk_size,
+                                               row_top=True, label_probs=True)
+    np.testing.assert_array_equal(sc, probs[np.arange(60), labels])
+    assert sc.dtype == probs.dtype
+    np.testing.assert_array_equal(top, probs.max(axis=1))
+    y2, _, sc2 = validate_inputs(labels, given, chunk_size=chunk_size, label_probs=True)
+    np.testing.assert_array_equal(sc2, sc)
+    np.testing.assert_array_equal(y2, y)
+
+
+def test_label_probs_are_not_gathered_when_renormalizing():
+    probs = np.array([[2.0, 1.0], [1.0, 3.0]])
+    _, renormed, sc = validate_inputs([0, 1], probs, renormalize=True, label_probs=True)
+    assert sc is None
+
+
+@pytest.mark.parametrize("label_probs", [False, True])
+def test_pred_probs_errors_come_before_label_errors(label_probs):
+    bad_probs = np.array([[0.9, 0.1], [np.nan, 0.8], [0.6, 0.4]])
+    with pytest.raises(ValueError, match="NaN or inf"):
+        validate_inputs([0, 5, 0], bad_probs, label_probs=label_probs)
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 2\)"):
+        validate_inputs([0, 5, 0], GOOD_P, label_probs=label_probs)
+    with pytest.raises(TypeError, match="labels"):
+        validate_inputs(["a", "b", "a"], GOOD_P, row_top=True, label_probs=label_probs)

@@ -516,12 +516,15 @@ def find_label_issues(
     if return_indices_ranked_by is not None and check_rank_by_kwargs(rank_by_kwargs,
                                                                     return_indices_ranked_by):
         thresholds_for_rank = True
-    # The validation pass also finds every row's max and argmax, while each block is in cache.
-    labels, pred_probs, row_max, row_argmax = validate_inputs(
-        labels, pred_probs, renormalize=renormalize, chunk_size=chunk_size, row_top=True)
+    # The validation pass also finds every row's max, argmax and probability of its label,
+    # while each block is in cache.
+    labels, pred_probs, row_max, row_argmax, sc = validate_inputs(
+        labels, pred_probs, renormalize=renormalize, chunk_size=chunk_size, row_top=True,
+        label_probs=True)
     n, k = pred_probs.shape
     groups = ClassGroups.from_labels(labels, k)
-    sc = self_confidence(labels, pred_probs)
+    if sc is None:  # renormalized: the scan saw the rows before their division
+        sc = self_confidence(labels, pred_probs)
     if thresholds_for_rank is not None:
         thresholds_for_rank = _thresholds_from_self_confidence(sc, groups)
 

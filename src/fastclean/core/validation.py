@@ -131,6 +131,7 @@ def validate_pred_probs(
     atol: float = DEFAULT_ATOL,
     chunk_size: int | None = None,
     row_top: bool = False,
+    given_labels: np.ndarray | None = None,
 ):
     """Check predicted class probabilities and return them as a float array.
 
@@ -149,6 +150,10 @@ def validate_pred_probs(
     row_top : bool, default False
         Also return every row's largest probability and its (first) column, found in the
         same pass while each block is in cache. Ignored (None, None) when renormalizing.
+    given_labels : numpy.ndarray of int64, shape (N,), optional
+        Validated labels (see :func:`validate_labels`): also return every row's probability
+        of its label (``pred_probs[i, given_labels[i]]``), gathered in the same pass. None
+        when renormalizing.
 
     Returns
     -------
@@ -157,6 +162,8 @@ def validate_pred_probs(
     row_max, row_argmax : numpy.ndarray, shape (N,)
         Only when ``row_top``: in the dtype of pred_probs, and int16 (int64 beyond 32768
         columns).
+    label_probs : numpy.ndarray, shape (N,)
+        Only when ``given_labels`` is given: in the dtype of pred_probs.
 
     Raises
     ------
@@ -183,20 +190,27 @@ def validate_pred_probs(
         raise ValueError(f"atol must be a non-negative number, got {atol!r}")
     step = block_rows(k, chunk_size)
     worst_row, worst_dev, zero_row = -1, -1.0, -1
-    top = arg = None
+    top = arg = label_probs = None
     if row_top and not renormalize:
         top = np.empty(n, dtype=arr.dtype)
         arg = np.empty(n, dtype=np.int16 if k <= 1 << 15 else np.int64)
+    if given_labels is not None and not renormalize:
+        label_probs = np.empty(n, dtype=arr.dtype)
     ceiling = _CEILING.get()  # read here: the blocks may be scanned on other threads
 
     def scan(start):
         # One block: the row max/argmax, then the checks. Returns an error message, or the
         # block's worst row-sum deviation and its first zero-sum row.
         block = np.asarray(arr[start:start + step])
+        if arg is not None or label_probs is not None:
+            flat = block.reshape(-1)
+            base = np.arange(0, len(block) * k, k)
         if arg is not None:
             guess = block.argmax(axis=1)
             arg[start:start + step] = guess
-            top[start:start + step] = block.reshape(-1)[np.arange(len(block)) * k + guess]
+            top[start:start + step] = flat[base + guess]
+        if label_probs is not None:
+            label_probs[start:start + step] = flat[base + given_labels[start:start + step]]
         # NaN and +-inf propagate into the row sum, so one reduction covers all three checks.
         # einsum's row sums are several times faster than ndarray.sum along rows (they only
         # decide the tolerance check, never a result).
@@ -236,13 +250,15 @@ def validate_pred_probs(
         if zero_row >= 0:
             raise ValueError(f"pred_probs row {zero_row} sums to 0 and cannot be renormalized")
         arr = arr / arr.sum(axis=1, keepdims=True)
-        return (arr, None, None) if row_top else arr
-    if worst_dev > atol:
+    elif worst_dev > atol:
         raise ValueError(
             f"pred_probs rows must sum to 1 within atol={atol:g}; row {worst_row} sums to "
             f"{worst_sum:.6g}. Pass renormalize=True to divide each row by its sum."
         )
-    return (arr, top, arg) if row_top else arr
+    if not row_top and given_labels is None:
+        return arr
+    return (arr, *((top, arg) if row_top else ()),
+            *((label_probs,) if given_labels is not None else ()))
 
 
 def validate_inputs(
@@ -253,6 +269,7 @@ def validate_inputs(
     atol: float = DEFAULT_ATOL,
     chunk_size: int | None = None,
     row_top: bool = False,
+    label_probs: bool = False,
 ) -> tuple:
     """Check labels and pred_probs together.
 
@@ -271,6 +288,9 @@ def validate_inputs(
     row_top : bool, default False
         Also return each row's largest probability and its column
         (see :func:`validate_pred_probs`).
+    label_probs : bool, default False
+        Also return each row's probability of its given label (its self-confidence),
+        gathered in the same pass; None when renormalizing.
 
     Returns
     -------
@@ -278,6 +298,8 @@ def validate_inputs(
     pred_probs : numpy.ndarray of float32 or float64, shape (N, K)
     row_max, row_argmax : numpy.ndarray, shape (N,)
         Only when ``row_top``.
+    self_confidence : numpy.ndarray, shape (N,)
+        Only when ``label_probs``.
 
     Raises
     ------
@@ -300,8 +322,22 @@ def validate_inputs(
             f"labels and pred_probs must have the same length, got {len(lab)} labels and "
             f"{probs.shape[0]} rows of pred_probs"
         )
+    if not label_probs:
+        checked = validate_pred_probs(probs, renormalize=renormalize, atol=atol,
+                                      chunk_size=chunk_size, row_top=row_top)
+        probs = checked[0] if row_top else checked
+        lab = validate_labels(lab, n_classes=probs.shape[1])
+        return (lab, *checked) if row_top else (lab, probs)
+    # Labels first, so that the scan can gather each row's label probability; an error in
+    # them is raised after the scan, which reports any error in pred_probs first (as above).
+    checked_labels = label_error = None
+    try:
+        checked_labels = validate_labels(lab, n_classes=probs.shape[1])
+    except (TypeError, ValueError) as err:
+        label_error = err
     checked = validate_pred_probs(probs, renormalize=renormalize, atol=atol,
-                                  chunk_size=chunk_size, row_top=row_top)
-    probs = checked[0] if row_top else checked
-    lab = validate_labels(lab, n_classes=probs.shape[1])
-    return (lab, *checked) if row_top else (lab, probs)
+                                  chunk_size=chunk_size, row_top=row_top,
+                                  given_labels=checked_labels)
+    if label_error is not None:
+        raise label_error
+    return (checked_labels, *checked)
