@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fastclean.core._select import smallest_n, top_n_per_cell
+from fastclean.core._select import smallest_n, top_n_per_cell, values_at_cell_ranks
 
 
 @settings(max_examples=100, deadline=None)
@@ -39,3 +39,19 @@ def test_top_n_per_cell_selects_largest_or_reports_ties(data, n_cells, dtype):
         assert selected[in_cell].sum() == (need[c] if need[c] > 0 else 0)
         if need[c] > 0:
             assert values[in_cell & selected].min() >= values[in_cell & ~selected].max(initial=-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), n_cells=st.integers(1, 6), dtype=st.sampled_from([np.float32, np.float64]))
+def test_values_at_cell_ranks_are_those_of_the_sorted_candidates(data, n_cells, dtype):
+    m = data.draw(st.integers(1, 40))
+    cells = np.array(data.draw(st.lists(st.integers(0, n_cells - 1), min_size=m, max_size=m)),
+                     dtype=np.int32)
+    values = np.array(data.draw(st.lists(st.sampled_from([-1.5, -0.25, -0.0, 0.0, 1e-30, 0.5,
+                                                          0.75, 2.0, 1e30]),
+                                         min_size=m, max_size=m)), dtype=dtype)
+    positions = np.array(data.draw(st.lists(st.integers(0, m - 1), min_size=1, max_size=5)))
+    order = np.lexsort((values, cells))
+    got = values_at_cell_ranks(cells, values, positions)
+    assert got.dtype == values.dtype
+    np.testing.assert_array_equal(got, values[order[positions]])

@@ -38,19 +38,41 @@ def smallest_n(values: np.ndarray, n: int) -> np.ndarray:
     return mask
 
 
+def _packed_float32_keys(cells: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """Keys ordering by cell, then by float32 value: the cell in the high 32 bits, the float's
+    bits mapped to an order-preserving unsigned integer in the low ones (None when they do
+    not fit)."""
+    if values.dtype != np.float32 or cells.max(initial=0) >= 1 << 31:
+        return None
+    bits = values.view(np.uint32)
+    ordered = np.where(bits >> 31 == 1, ~bits, bits | np.uint32(1 << 31)).astype(np.uint64)
+    return (cells.astype(np.uint64) << np.uint64(32)) | ordered
+
+
 def _order_by_cell_then_value(cells: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Permutation sorting by cell, then by ascending value (order among equal values free)."""
-    if values.dtype == np.float32 and cells.max(initial=0) < 1 << 31:
-        # One sort of a packed key: the cell in the high bits, the float's bits mapped to an
-        # order-preserving unsigned integer in the low bits.
-        bits = values.view(np.uint32)
-        ordered = np.where(bits >> 31 == 1, ~bits, bits | np.uint32(1 << 31)).astype(np.uint64)
-        return np.argsort((cells.astype(np.uint64) << np.uint64(32)) | ordered)
+    key = _packed_float32_keys(cells, values)
+    if key is not None:
+        return np.argsort(key)
     by_value = np.argsort(values)
     key = cells[by_value]
     if cells.max(initial=0) < 1 << 16:
         key = key.astype(np.uint16)  # lets the stable sort use radix sort
     return by_value[np.argsort(key, kind="stable")]
+
+
+def values_at_cell_ranks(cells: np.ndarray, values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The values at ``positions`` of the candidates sorted by cell, then by ascending value.
+
+    Equal values are interchangeable, so the answer does not depend on how a sort orders
+    them. float32 values need no permutation: one sort of packed keys holds the values.
+    """
+    key = _packed_float32_keys(cells, values)
+    if key is None:
+        return values[_order_by_cell_then_value(cells, values)[positions]]
+    low = (np.sort(key)[positions] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    bits = np.where(low >> 31 == 1, low ^ np.uint32(1 << 31), ~low)
+    return bits.view(np.float32)
 
 
 def top_n_per_cell(cells: np.ndarray, values: np.ndarray, need: np.ndarray):
@@ -78,12 +100,11 @@ def top_n_per_cell(cells: np.ndarray, values: np.ndarray, need: np.ndarray):
     short = (need > 0) & (count < need)
     if len(cells) == 0:
         return np.zeros(0, dtype=bool), np.nonzero(short)[0]
-    order = _order_by_cell_then_value(cells, values)
     ends = np.cumsum(count)
     ok = (need > 0) & ~short
     cut = np.full(n_cells, np.inf, dtype=values.dtype)
     ok_cells = np.nonzero(ok)[0]
-    cut[ok_cells] = values[order[ends[ok_cells] - need[ok_cells]]]
+    cut[ok_cells] = values_at_cell_ranks(cells, values, ends[ok_cells] - need[ok_cells])
     at_least_cut = values >= cut[cells]
     n_at_least = np.bincount(cells[at_least_cut], minlength=n_cells)
     straddle = ok & (n_at_least > need)

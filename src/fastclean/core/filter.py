@@ -16,7 +16,7 @@ import numpy as np
 
 from ._numerics import round_preserving_row_totals
 from ._parallel import ScratchBuffers, map_in_order
-from ._select import _order_by_cell_then_value, smallest_n, top_n_per_cell
+from ._select import smallest_n, top_n_per_cell, values_at_cell_ranks
 from .count import (
     ClassGroups,
     _calibrate,
@@ -145,10 +145,9 @@ def _argmax_cutoffs(labels, sc, row_max, row_argmax, need: np.ndarray) -> np.nda
     if keep.any():
         cells, values = cells[keep], values[keep]
         count = np.bincount(cells, minlength=k * k)
-        order = _order_by_cell_then_value(cells, values)
         ends = np.cumsum(count)
         ok = np.nonzero(usable)[0]
-        bound[ok] = values[order[ends[ok] - flat_need[ok]]]
+        bound[ok] = values_at_cell_ranks(cells, values, ends[ok] - flat_need[ok])
     return bound.reshape(k, k)
 
 
