@@ -85,3 +85,20 @@ def test_threaded_validation_keeps_a_lifted_probability_ceiling(threaded):
         validate_pred_probs(probs, chunk_size=8)
     with probability_ceiling(1.001):
         assert validate_pred_probs(probs, chunk_size=8) is probs
+
+
+@pytest.mark.parametrize("rank_by, adjust", [(None, False), ("self_confidence", False),
+                                             ("self_confidence", True),
+                                             ("normalized_margin", True),
+                                             ("confidence_weighted_entropy", False)])
+def test_both_filters_beside_each_other_match_the_reference(threaded, rank_by, adjust):
+    # filter_by="both" runs the class filter (and the check and scores of its rows) on a core
+    # thread beside the noise-rate filter.
+    labels, probs = make_problem(7, 3000, 12, ties=True, dtype=np.float32, noise=0.3)
+    kwargs = dict(filter_by="both", return_indices_ranked_by=rank_by,
+                  rank_by_kwargs={"adjust_pred_probs": True} if adjust else None)
+    ours = find_label_issues(labels, probs, chunk_size=64, **kwargs)
+    np.testing.assert_array_equal(ours, cl_filter.find_label_issues(labels, probs, n_jobs=1,
+                                                                    **kwargs))
+    threaded.setenv("FASTCLEAN_THREADS", "1")
+    np.testing.assert_array_equal(find_label_issues(labels, probs, chunk_size=64, **kwargs), ours)

@@ -2,6 +2,7 @@
 
 Every block is computed exactly as it would be on one thread and the results come back in
 block order, so the answer never depends on the number of threads: only the wall time does.
+A whole independent step can also run beside the caller (:func:`start_beside`).
 ``FASTCLEAN_THREADS`` (when set) caps the threads, else the CPUs this process may use (at
 most :data:`MAX_THREADS`).
 """
@@ -13,6 +14,8 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, TypeVar
+
+import numpy as np
 
 T = TypeVar("T")
 
@@ -73,14 +76,43 @@ def map_in_order(fn: Callable[..., T], items: Iterable, total_elements: int) -> 
     """
     items = list(items)
     n = core_threads()
-    if n == 1 or len(items) < 2 or total_elements < MIN_PARALLEL_ELEMENTS \
-            or threading.current_thread().name.startswith("fastclean-core"):
+    if n == 1 or len(items) < 2 or total_elements < MIN_PARALLEL_ELEMENTS or _on_core_thread():
         return [fn(item) for item in items]
     # Context variables (settings such as validation's probability ceiling) follow the work
     # into the pool's threads: each call runs in its own copy of the caller's context.
     context = contextvars.copy_context()
-    return list(_executor(min(n, len(items))).map(lambda item: context.copy().run(fn, item),
-                                                  items))
+    return list(_executor(n).map(lambda item: context.copy().run(fn, item), items))
+
+
+def _on_core_thread() -> bool:
+    # Work started from a pool thread runs there: waiting on the pool from it could deadlock.
+    return threading.current_thread().name.startswith("fastclean-core")
+
+
+def start_beside(fn: Callable[..., T], *args, total_elements: int):
+    """Start ``fn(*args)`` on a core thread while the caller goes on.
+
+    ``fn`` must not depend on what the caller does meanwhile; it may use
+    :func:`map_in_order`, which then runs its items serially on that thread.
+
+    Parameters
+    ----------
+    fn : callable
+    *args
+        Arguments for ``fn``.
+    total_elements : int
+        Rough number of array elements ``fn`` touches; small jobs are not started.
+
+    Returns
+    -------
+    concurrent.futures.Future or None
+        None when nothing was started (one thread, small work, or called from a core
+        thread): the caller then does the work itself, in turn.
+    """
+    n = core_threads()
+    if n == 1 or total_elements < MIN_PARALLEL_ELEMENTS or _on_core_thread():
+        return None
+    return _executor(n).submit(contextvars.copy_context().run, fn, *args)
 
 
 class ScratchBuffers:
@@ -94,11 +126,9 @@ class ScratchBuffers:
     def __init__(self):
         self._local = threading.local()
 
-    def get(self, name: str, rows: int, shape_tail: tuple, dtype) -> "np.ndarray":
+    def get(self, name: str, rows: int, shape_tail: tuple, dtype) -> np.ndarray:
         """A C-contiguous ``(rows, *shape_tail)`` array of ``dtype`` for this thread (contents
         undefined); grows, never shrinks."""
-        import numpy as np
-
         buffers = self._local.__dict__
         buf = buffers.get(name)
         dtype = np.dtype(dtype)

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ._numerics import round_preserving_row_totals
-from ._parallel import ScratchBuffers, map_in_order
+from ._parallel import ScratchBuffers, map_in_order, start_beside
 from ._select import smallest_n, top_n_per_cell, values_at_cell_ranks
 from .count import (
     ClassGroups,
@@ -375,6 +375,39 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
     return mask
 
 
+def _check_and_score(labels, pred_probs, flagged, method, thresholds, chunk_size):
+    """For flagged rows (ascending): whether the given label is (within 1e-6) the top
+    prediction, and their scores by ``method`` (None without one). One read of the rows
+    serves both; scores are row-wise, so identical to scoring the rows anywhere else."""
+    k = pred_probs.shape[1]
+    step = block_rows(k, chunk_size)
+    close = np.zeros(len(flagged), dtype=bool)
+    scores = []
+    scratch = ScratchBuffers()
+    for start in range(0, len(flagged), step):
+        idx = flagged[start:start + step]
+        lab = labels[idx]
+        rows = np.take(pred_probs, idx, axis=0, mode="clip",
+                       out=scratch.get("rows", step, (k,), pred_probs.dtype)[:len(idx)])
+        if method is not None:
+            # Scored before the check below overwrites the rows.
+            scored = rows if thresholds is None else _adjusted(rows, thresholds)
+            scores.append(_scores_of_rows(lab, scored, method))
+        close[start:start + len(idx)] = predicted_matches_given(lab, rows, copy=False)
+    if method is None:
+        return close, None
+    return close, (np.concatenate(scores) if scores else np.zeros(0, dtype=pred_probs.dtype))
+
+
+def _by_class_checked(labels, pred_probs, sc, groups, pcm, eligible, method, thresholds,
+                      chunk_size):
+    """:func:`_prune_by_class`'s mask, with :func:`_check_and_score` of the rows it flags."""
+    mask = _prune_by_class(sc, groups, pcm, eligible)
+    flagged = np.nonzero(mask)[0]
+    return (mask, flagged, *_check_and_score(labels, pred_probs, flagged, method, thresholds,
+                                             chunk_size))
+
+
 def _row_max_argmax(pred_probs, chunk_size):
     n, k = pred_probs.shape
     step = block_rows(k, chunk_size)
@@ -529,6 +562,7 @@ def find_label_issues(
 
     off_diagonal = None
     computed = False
+    beside = None
     if confident_joint is None or filter_by in ("confident_learning",) + _LOW_SCORE:
         thresholds = _thresholds_from_self_confidence(sc, groups)
         counted = confident_counts(labels, pred_probs, thresholds, chunk_size,
@@ -573,36 +607,40 @@ def find_label_issues(
         if small.any():
             warnings.warn(f"May not flag all label issues in classes {np.nonzero(small)[0].tolist()}: "
                           "too few examples (see min_examples_per_class)", stacklevel=2)
-        if filter_by in ("prune_by_class", "both"):
+        if filter_by == "both":
+            # By class on a core thread (with the check and scores of the rows it flags)
+            # while this one filters by noise rate; with one thread, in turn.
+            beside = start_beside(_by_class_checked, labels, pred_probs, sc, groups, pcm,
+                                  eligible, return_indices_ranked_by, thresholds_for_rank,
+                                  chunk_size, total_elements=n * k)
+        if filter_by in ("prune_by_class", "both") and beside is None:
             mask = _prune_by_class(sc, groups, pcm, eligible)
         if filter_by in ("prune_by_noise_rate", "both"):
             if row_max is None:
                 row_max, row_argmax = _row_max_argmax(pred_probs, chunk_size)
             by_rate = _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups,
                                            pcm, eligible, chunk_size)
+            if beside is not None:
+                mask, flagged, close, scores = beside.result()
             mask = by_rate if filter_by == "prune_by_noise_rate" else mask & by_rate
 
     if filter_by not in _LOW_SCORE:
-        flagged = np.nonzero(mask)[0]
-        step = block_rows(k, chunk_size)
-        kept, scores = [], []
-        for start in range(0, len(flagged), step):
-            idx = flagged[start:start + step]
-            rows = np.take(pred_probs, idx, axis=0)
-            if return_indices_ranked_by is not None:
-                # Score the gathered rows before the check below overwrites them: one read
-                # of the flagged rows serves both. Scores are row-wise, hence identical.
-                scored = rows if thresholds_for_rank is None else _adjusted(rows, thresholds_for_rank)
-                part = _scores_of_rows(labels[idx], scored, return_indices_ranked_by)
-            close = predicted_matches_given(labels[idx], rows, copy=False)
-            mask[idx[close]] = False
-            if return_indices_ranked_by is not None:
-                kept.append(idx[~close])
-                scores.append(part[~close])
+        if beside is not None:
+            # The rows flagged by class were checked and scored beside the noise-rate filter;
+            # keep those it flags too (ascending, as the serial path orders them).
+            in_rate = by_rate[flagged]
+            flagged, close = flagged[in_rate], close[in_rate]
+            scores = scores[in_rate] if scores is not None else None
+        else:
+            flagged = np.nonzero(mask)[0]
+            close, scores = _check_and_score(labels, pred_probs, flagged,
+                                             return_indices_ranked_by, thresholds_for_rank,
+                                             chunk_size)
+        mask[flagged[close]] = False
         if return_indices_ranked_by is not None:
-            if not kept:
+            if not len(flagged):
                 return np.zeros(0, dtype=np.int64)
-            kept, scores = np.concatenate(kept), np.concatenate(scores)
+            kept, scores = flagged[~close], scores[~close]
             if verbose:
                 print(f"Number of label issues found: {len(kept)}")
             # Default (non-stable) argsort on the same score vector as the reference.
