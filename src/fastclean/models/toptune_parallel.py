@@ -178,10 +178,15 @@ class PieceHelper:
                 p.grad += g
 
     def _recv(self):
-        while not self.conn.poll(1.0):
-            if not self.proc.is_alive():
-                raise RuntimeError(f"minilm-toptune: the helper process died (exit code {self.proc.exitcode})")
-        return self.conn.recv()
+        try:
+            while not self.conn.poll(1.0):
+                if not self.proc.is_alive():
+                    break
+            return self.conn.recv()
+        except (EOFError, OSError):
+            self.proc.join(timeout=5)
+            raise RuntimeError("minilm-toptune: the helper process died "
+                               f"(exit code {self.proc.exitcode})") from None
 
     def close(self) -> None:
         try:
