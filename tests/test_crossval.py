@@ -136,6 +136,53 @@ def test_fit_predict_split_fits_on_train_and_scores_test():
         fit_predict_split(train, other, spy, progress=False)
 
 
+def test_fit_predict_split_is_cached_with_its_model_and_keyed_by_seed_and_labels(tmp_path):
+    ds = digits()
+    train, test = ds.subset(np.arange(400)), ds.subset(np.arange(400, 600))
+    first = SpyModel()
+    probs, fitted = fit_predict_split(train, test, first, cache_dir=tmp_path, progress=False,
+                                      return_model=True)
+    assert len(first.fits) == 1 and fitted is first
+    rerun = SpyModel()
+    again, loaded = fit_predict_split(train, test, rerun, cache_dir=tmp_path, progress=False,
+                                      return_model=True)
+    assert rerun.fits == [] and rerun.scored == []  # neither fitted nor scored
+    np.testing.assert_array_equal(again, probs)
+    np.testing.assert_array_equal(loaded.prior, first.prior)
+    other_seed = SpyModel()
+    fit_predict_split(train, test, other_seed, seed=1, cache_dir=tmp_path, progress=False)
+    assert len(other_seed.fits) == 1
+    other_labels = SpyModel()
+    fit_predict_split(train.with_labels(np.roll(train.labels, 3)), test, other_labels,
+                      cache_dir=tmp_path, progress=False)
+    assert len(other_labels.fits) == 1
+    # The test labels are not the model's business: changing them changes nothing.
+    same = SpyModel()
+    fit_predict_split(train, test.with_labels(np.roll(test.labels, 3)), same, cache_dir=tmp_path,
+                      progress=False)
+    assert same.fits == []
+
+
+def test_fit_predict_split_killed_after_the_fit_resumes_by_scoring(tmp_path):
+    from fastclean.crossval import split_cache_dir
+
+    ds = digits()
+    train, test = ds.subset(np.arange(400)), ds.subset(np.arange(400, 600))
+    probs = fit_predict_split(train, test, SpyModel(), cache_dir=tmp_path, progress=False)
+    where = split_cache_dir(train, test, SpyModel(), seed=0, cache_dir=tmp_path)
+    (where / "test-probs.npy").unlink()  # as if killed between the fit and the scoring
+    spy = SpyModel()
+    np.testing.assert_array_equal(fit_predict_split(train, test, spy, cache_dir=tmp_path,
+                                                    progress=False), probs)
+    assert spy.fits == []
+    (where / "model.joblib").write_bytes(b"damaged")
+    (where / "test-probs.npy").unlink()
+    spy = SpyModel()
+    np.testing.assert_array_equal(fit_predict_split(train, test, spy, cache_dir=tmp_path,
+                                                    progress=False), probs)
+    assert len(spy.fits) == 1
+
+
 CHILD = textwrap.dedent("""
     import os, signal, sys
     import numpy as np

@@ -25,6 +25,7 @@ from .models.registry import get_model
 from .models.threads import NUMERIC_THREADS, limited_threads, model_threads, single_threaded_pool
 
 FOLDS_VERSION = "2"  # 2: folds fitted single-threaded, whatever the thread setting
+SPLIT_VERSION = "1"  # fit_predict_split's cache (fitted model + test probabilities)
 
 
 def _check_dataset(dataset: LabelledDataset, argument: str) -> None:
@@ -194,6 +195,19 @@ def fit_fold(*, model: Model, inputs, labels: np.ndarray, test: np.ndarray, n_cl
     return probs
 
 
+def split_cache_dir(train: LabelledDataset, test: LabelledDataset, model: Model, *, seed: int,
+                    cache_dir: str | os.PathLike | None = None):
+    """The folder where :func:`fit_predict_split` keeps its fitted model and test probabilities.
+
+    Keyed by everything that determines them: the training inputs and labels, the test inputs
+    (never their labels, which the model does not see), the classes, the model's name, version
+    and parameters, the seed and the thread setting of the numerics.
+    """
+    key = digest(SPLIT_VERSION, train.content_hash(), array_digest(train.labels), test.content_hash(),
+                 train.n_classes, model.cache_key, seed, f"threads{NUMERIC_THREADS}")
+    return cache_root(cache_dir) / "split" / key
+
+
 def fit_predict_split(
     train: LabelledDataset,
     test: LabelledDataset,
@@ -202,11 +216,16 @@ def fit_predict_split(
     seed: int = 0,
     cache_dir: str | os.PathLike | None = None,
     progress: bool = True,
-) -> np.ndarray:
+    return_model: bool = False,
+):
     """Fit on ``train`` and return predicted probabilities for ``test``.
 
     For datasets with a training split (covid tweets: fit on train + valid, score test), this
     scores the test set out of sample with all the training data.
+
+    The fitted model and the test probabilities are cached on disk
+    (:func:`split_cache_dir`), each written atomically as soon as it exists: a rerun neither
+    fits nor scores, and a run killed after the fit resumes by scoring.
 
     Parameters
     ----------
@@ -217,10 +236,14 @@ def fit_predict_split(
     seed : int
     cache_dir : path, optional
     progress : bool
+    return_model : bool
+        Also return the fitted model (loaded from the cache when the run is cached).
 
     Returns
     -------
-    ndarray of float64, shape (len(test), K)
+    probs : ndarray of float64, shape (len(test), K)
+    model : Model
+        Fitted on ``train``; only with ``return_model=True``.
 
     Raises
     ------
@@ -235,11 +258,54 @@ def fit_predict_split(
     if len(np.unique(train.labels)) < 2:
         raise ValueError(f"train: dataset {train.name!r} holds a single class")
     model = get_model(model, train)
-    with limited_threads():
-        x_train = model.prepare(train, cache_dir=cache_dir, progress=progress)
-        x_test = model.prepare(test, cache_dir=cache_dir, progress=progress)
-        model.fit(x_train, train.labels, n_classes=train.n_classes, seed=seed)
-        return _normalise(model.predict_proba(x_test), model.name)
+    where = split_cache_dir(train, test, model, seed=seed, cache_dir=cache_dir)
+    probs = load_npy(where / "test-probs.npy")
+    if probs is not None and probs.shape != (len(test), train.n_classes):
+        probs = None
+    if probs is not None and not return_model:
+        return probs
+    fitted = _load_model(where / "model.joblib")
+    if fitted is None:
+        with limited_threads():
+            x_train = model.prepare(train, cache_dir=cache_dir, progress=progress)
+            model.fit(x_train, train.labels, n_classes=train.n_classes, seed=seed)
+        fitted = model
+        del x_train
+        _save_model(where / "model.joblib", fitted)
+    if probs is None:
+        with limited_threads():
+            x_test = fitted.prepare(test, cache_dir=cache_dir, progress=progress)
+            probs = _normalise(fitted.predict_proba(x_test), fitted.name)
+        save_npy(where / "test-probs.npy", probs)
+    return (probs, fitted) if return_model else probs
+
+
+def _load_model(path) -> Model | None:
+    import joblib
+
+    if not path.is_file():
+        return None
+    try:
+        return joblib.load(path)
+    except Exception:  # a damaged or stale entry: fit again
+        return None
+
+
+def _save_model(path, model: Model) -> None:
+    import io
+    import pickle
+
+    import joblib
+
+    from .atomic import atomic_write_bytes
+
+    buffer = io.BytesIO()
+    try:
+        joblib.dump(model, buffer, compress=3)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return  # a model that cannot be pickled is refitted on a rerun, nothing worse
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def _normalise(probs: np.ndarray, name: str) -> np.ndarray:

@@ -486,6 +486,7 @@ def find_in_dataset(
 
     model_name = models.auto_model_name(full) if model == "auto" else model
     estimator = models.get_model(model_name, full)
+    keep_model = save_model and full.modality == "text"
     t = time.perf_counter()
     if split == "test":
         test_rows = np.flatnonzero(full.splits == "test")
@@ -495,9 +496,10 @@ def find_in_dataset(
         if len(train_rows) == 0:
             raise ValueError(f"split: dataset {full.name!r} has no train/valid split to fit on")
         target = full.subset(test_rows)
-        pred_probs = crossval.fit_predict_split(
+        # Cached with the fitted model: a rerun neither fits nor scores (crossval.split_cache_dir).
+        pred_probs, fitted = crossval.fit_predict_split(
             full.subset(train_rows), target, estimator, seed=seed, cache_dir=cache_dir,
-            progress=progress,
+            progress=progress, return_model=True,
         )
         rows = test_rows
         method = "fit on train+valid, score test"
@@ -511,11 +513,11 @@ def find_in_dataset(
         method = f"{folds}-fold stratified cross-validation"
     timings["pred_probs"] = time.perf_counter() - t
     final_model = None
-    if save_model and full.modality == "text":
+    if keep_model:
         # The Predict page's model: for --split test the one that scored the test split,
         # otherwise one more fit, on every example searched.
         t = time.perf_counter()
-        final_model = estimator
+        final_model = fitted if split == "test" else None
         if split != "test":
             from .models.predictor import fit_final_model
 

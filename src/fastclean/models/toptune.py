@@ -12,13 +12,17 @@ out-of-sample probabilities affordable on a CPU.
 Noisy labels are what ``find`` is for, so the fit guards against memorising them: few epochs,
 weight decay, label smoothing, dropout, and a linear learning-rate decay to zero.
 
-Determinism: every random draw comes from generators seeded by ``seed``, and on the CPU the
-numerics run on one thread whatever ``FASTCLEAN_THREADS`` says (same seed, same numbers).
+Determinism: every random draw comes from generators seeded by ``seed`` (dropout by ``(seed,
+step, piece)``), and every computation runs on one thread. Two free cores are used without
+changing a bit (:mod:`.toptune_parallel`): the frozen pass by chunks on a pool of processes, and
+each training batch as two fixed pieces whose gradients are added in order, piece 1 on a helper
+process. Same seed, same numbers, whatever ``FASTCLEAN_THREADS`` says.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import math
 import os
@@ -30,16 +34,27 @@ from ..data.dataset import LabelledDataset
 from .base import Model
 from .cache import cache_root
 from .device import resolve_device
-from .finetune import _load_pretrained, check_fine_tune_args, check_int, length_sorted_batches
+from .finetune import check_fine_tune_args, check_int, length_sorted_batches
 from .text_features import texts_of
 from .threads import NUMERIC_THREADS, limited_threads
 
 _log = logging.getLogger(__name__)
 
-#: MiniLM-L6's transformer layers.
+#: MiniLM-L6's transformer layers and their width.
 N_LAYERS = 6
+HIDDEN_SIZE = 384
 #: Version of the cached token states (bump when their computation changes).
 STATES_VERSION = "1"
+
+
+def build_net(frozen_layers: int, n_classes: int, dropout: float):
+    """MiniLM's pretrained layers above ``frozen_layers``, a mean pool, dropout and a linear layer."""
+    from .finetune import _load_pretrained
+    from .toptune_net import TopLayersClassifier
+
+    _, encoder = _load_pretrained()
+    layers = [copy.deepcopy(layer) for layer in encoder.encoder.layer[frozen_layers:]]
+    return TopLayersClassifier(layers, encoder.config.hidden_size, n_classes, dropout)
 
 
 class TokenStates:
@@ -110,7 +125,7 @@ class MiniLMTopTune(Model):
     """
 
     name = "minilm-toptune"
-    version = "1"
+    version = "2"  # 2: each batch's gradient summed from fixed pieces (toptune_parallel)
 
     def __init__(self, top_layers: int = 2, epochs: int = 2, batch_size: int = 16, lr: float = 1e-4,
                  warmup: float = 0.1, weight_decay: float = 0.01, max_length: int = 128,
@@ -160,28 +175,16 @@ class MiniLMTopTune(Model):
         return states
 
     def _frozen_states(self, texts: list[str], progress: bool) -> TokenStates:
-        import torch
-
         from .features import progress_bar
+        from .finetune import _tokenizer
+        from .threads import model_threads
+        from .toptune_parallel import frozen_states
 
-        tokenizer, encoder = _load_pretrained()
-        encoder.eval()
+        tokenizer = _tokenizer()
         token_ids = tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
-        lengths = np.array([len(t) for t in token_ids], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        states = np.zeros((int(offsets[-1]), encoder.config.hidden_size), np.float16)
-        order = np.argsort(lengths, kind="stable")
-        with limited_threads(), torch.inference_mode(), \
-                progress_bar(f"minilm layers 1-{self.frozen_layers}", len(texts), progress) as advance:
-            for start in range(0, len(texts), 16):
-                rows = order[start:start + 16]
-                batch = tokenizer.pad({"input_ids": [token_ids[i] for i in rows]}, return_tensors="pt")
-                out = encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                              output_hidden_states=True)
-                hidden = out.hidden_states[self.frozen_layers].numpy()
-                for j, i in enumerate(rows):
-                    states[offsets[i]:offsets[i + 1]] = hidden[j, :lengths[i]]
-                advance(len(rows))
+        with progress_bar(f"minilm layers 1-{self.frozen_layers}", len(texts), progress) as advance:
+            states, offsets = frozen_states(token_ids, self.frozen_layers, tokenizer.pad_token_id,
+                                            HIDDEN_SIZE, model_threads(), advance)
         return TokenStates(states, offsets)
 
     def _threads(self, device: str):
@@ -207,16 +210,13 @@ class MiniLMTopTune(Model):
     def _fit(self, inputs: TokenStates, labels: np.ndarray, n_classes: int, seed: int,
              device: str) -> "MiniLMTopTune":
         import torch
-        import torch.nn.functional as F
 
-        from .toptune_net import TopLayersClassifier
+        from .threads import model_threads
+        from .toptune_parallel import MICRO_BATCHES, PieceHelper, batch_pieces, piece_backward
 
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
-        _, encoder = _load_pretrained()
-        layers = [copy.deepcopy(layer) for layer in encoder.encoder.layer[self.frozen_layers:]]
-        net = TopLayersClassifier(layers, encoder.config.hidden_size, n_classes, self.dropout).to(device)
-        del encoder
+        net = build_net(self.frozen_layers, n_classes, self.dropout).to(device)
         named = list(net.named_parameters())
         no_decay = [p for n, p in named if n.endswith("bias") or "LayerNorm" in n]
         decay = [p for n, p in named if not (n.endswith("bias") or "LayerNorm" in n)]
@@ -234,19 +234,37 @@ class MiniLMTopTune(Model):
         y = torch.from_numpy(labels)
         lengths = inputs.lengths()
         net.train()
+        # Piece 1 of each batch on a helper process when a second core is free (same numbers).
+        helper = None
+        if device == "cpu" and MICRO_BATCHES == 2 and min(model_threads(), 2) == 2 \
+                and len(labels) >= 4 * self.batch_size:
+            helper = PieceHelper(functools.partial(build_net, self.frozen_layers, n_classes, self.dropout),
+                                 inputs, labels, self.label_smoothing, seed, net.parameters())
         wall, cpu = time.perf_counter(), time.process_time()
-        for epoch in range(self.epochs):
-            for rows in length_sorted_batches(lengths, self.batch_size, rng):
-                h, mask = inputs.batch(rows)
-                logits = net(h.to(device), mask.to(device))
-                loss = F.cross_entropy(logits, y[rows].to(device), label_smoothing=self.label_smoothing)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-                opt.step()
-                sched.step()
-            _log.info("minilm-toptune: epoch %d of %d, %.0f s wall, %.0f CPU-s", epoch + 1, self.epochs,
-                      time.perf_counter() - wall, time.process_time() - cpu)
+        step = 0
+        try:
+            for epoch in range(self.epochs):
+                for rows in length_sorted_batches(lengths, self.batch_size, rng):
+                    pieces = batch_pieces(rows)
+                    opt.zero_grad(set_to_none=True)
+                    remote = helper is not None and len(pieces[1]) > 0
+                    if remote:
+                        helper.start(step, pieces[1], len(rows))
+                    for j, piece in enumerate(pieces):
+                        if len(piece) and not (remote and j == 1):
+                            piece_backward(net, inputs, y, piece, len(rows), self.label_smoothing,
+                                           seed, step, j, device)
+                    if remote:
+                        helper.add_gradient()
+                    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+                    opt.step()
+                    sched.step()
+                    step += 1
+                _log.info("minilm-toptune: epoch %d of %d, %.0f s wall, %.0f CPU-s", epoch + 1,
+                          self.epochs, time.perf_counter() - wall, time.process_time() - cpu)
+        finally:
+            if helper is not None:
+                helper.close()
         self.net_ = net.eval()
         self.n_classes_ = n_classes
         return self
