@@ -3,7 +3,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from fastclean.models.efficientnet_lite import EfficientNetLite0, load_pretrained  # noqa: E402
+from fastclean.models.efficientnet_lite import INPUT_MEAN, INPUT_STD, EfficientNetLite0, load_pretrained  # noqa: E402
 from fastclean.models.image_features import preprocess  # noqa: E402
 
 
@@ -27,6 +27,6 @@ def test_pretrained_network_recognises_a_real_photo():
     categories = ResNet18_Weights.IMAGENET1K_V1.meta["categories"]  # ImageNet names, offline
     china = load_sample_images().images[0]  # a photo of a Chinese palace
     with torch.inference_mode():
-        logits = load_pretrained()(torch.from_numpy(preprocess(china))[None])
+        logits = load_pretrained()(torch.from_numpy(preprocess(china, INPUT_MEAN, INPUT_STD))[None])
     top3 = [categories[i] for i in logits[0].topk(3).indices]
     assert "palace" in top3

@@ -19,6 +19,28 @@ def test_preprocess_crops_to_224_and_normalises_with_imagenet_statistics():
                                rtol=1e-5)
 
 
+def test_efficientnet_lite_inputs_are_scaled_to_minus_one_one(monkeypatch):
+    # The TensorFlow-trained Lite weights expect (pixel - 127.5) / 127.5, not ImageNet statistics.
+    import torch
+
+    seen = []
+
+    class Spy:
+        def features(self, x):
+            seen.append(x.clone())
+            return torch.zeros(len(x), 3)
+
+    extractor = EfficientNetLite0Extractor()
+    monkeypatch.setattr(extractor, "network", lambda: Spy())
+    image = np.zeros((224, 224, 3), np.uint8)
+    image[:, 112:] = 255
+    from types import SimpleNamespace
+
+    extractor.extract(SimpleNamespace(name="two", paths=None, images=np.stack([image, image])), progress=False)
+    x = seen[0].numpy()
+    assert x[:, :, :, :112].max() == -1.0 and x[:, :, :, 112:].min() == 1.0
+
+
 def test_efficientnet_features_of_in_memory_images_are_cached(digits600, tmp_path):
     small = digits600.subset(np.arange(4))
     feats = cached_features(EfficientNetLite0Extractor(), small, cache_dir=tmp_path, progress=False)

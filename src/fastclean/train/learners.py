@@ -86,11 +86,11 @@ def efficientnet_lite0_learner(dls, n_out: int, *, pretrained: bool, **learner_k
 
     The parameters are split into early body, late body and head
     (:func:`efficientnet_lite0_split`) so that :func:`fit` unfreezes them gradually;
-    pretrained weights are the offline ImageNet ones, with ImageNet normalisation.
+    pretrained weights are the offline ImageNet ones, with the [-1, 1] input scaling they were
+    trained with (:data:`fastclean.models.efficientnet_lite.INPUT_MEAN` / ``INPUT_STD``).
     """
     from fastai.data.transforms import Normalize
     from fastai.learner import Learner
-    from fastai.vision.all import imagenet_stats
     from fastai.vision.learner import create_head
     from torch import nn
 
@@ -101,7 +101,7 @@ def efficientnet_lite0_learner(dls, n_out: int, *, pretrained: bool, **learner_k
 
     model = nn.Sequential(EfficientNetLite0Body(net), create_head(eff.FEATURE_DIM, n_out))
     if pretrained:
-        dls.add_tfms([Normalize.from_stats(*imagenet_stats)], "after_batch")
+        dls.add_tfms([Normalize.from_stats(eff.INPUT_MEAN, eff.INPUT_STD)], "after_batch")
     learn = Learner(dls, model, splitter=efficientnet_lite0_split, **learner_kwargs)
     learn.pretrained = pretrained
     if pretrained:
