@@ -58,6 +58,7 @@ _SAMPLE_ROWS = 512
 _COLUMN_CUTOFF = 0.0
 # Rows per range of the margin-candidate sweep (a range is one task for the core's threads).
 _CANDIDATE_RANGE_ROWS = 1 << 15
+_CANDIDATE_STEP_ELEMENTS = 1 << 16
 
 
 
@@ -271,8 +272,9 @@ def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_s
     # Classes without a streamed cell have an infinite lowest cut: no row of theirs passes.
     lowest = tau.min(axis=1)
     tau_flat = np.ascontiguousarray(tau).reshape(-1)
-    step = block_rows(k, chunk_size)
-    span = max(step, _CANDIDATE_RANGE_ROWS)
+    span = max(block_rows(k, chunk_size), _CANDIDATE_RANGE_ROWS)
+    # Gathered rows in smaller steps: the three scratch buffers then stay in the core's cache.
+    step = min(block_rows(k, chunk_size), max(1, _CANDIDATE_STEP_ELEMENTS // k))
     scratch = ScratchBuffers()
 
     def range_candidates(lo):
