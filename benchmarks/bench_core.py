@@ -9,11 +9,16 @@ input with ``chunk_size``) in fresh subprocesses and reports the extra memory th
     .venv/bin/python benchmarks/bench_core.py                       # the sizes of RESULTS.md
     .venv/bin/python benchmarks/bench_core.py --cases 200000x100:both --dtypes float32 --repeats 3
     .venv/bin/python benchmarks/bench_core.py --cases 1000000x100:both --memory-only
+    .venv/bin/python benchmarks/bench_core.py --busy 2     # a busy machine: 2 CPU burners
+
+``--busy N`` keeps N single-threaded CPU-burning processes running during all the timings
+(cleanlab's and ours alike), so that the ratio on a busy machine can be measured on purpose.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -28,6 +33,43 @@ from pathlib import Path
 import numpy as np
 
 DEFAULT_CASES = "1000000x100:both,50000x1000:prune_by_noise_rate,200000x100:both"
+
+# A CPU burner for --busy: tight single-threaded numpy work on a cache-sized array until its
+# time is up or its parent is gone (it never outlives the benchmark by more than a moment).
+_BURNER = """
+import os, sys, time
+import numpy as np
+end, parent = time.monotonic() + float(sys.argv[1]), os.getppid()
+a = np.random.default_rng(int(sys.argv[2])).random(1 << 16)
+while time.monotonic() < end and os.getppid() == parent:
+    for _ in range(20):
+        b = a.copy()
+        b.sort()
+        np.sqrt(b, out=b)
+"""
+
+
+@contextlib.contextmanager
+def busy_machine(n: int, max_seconds: float):
+    """Keep ``n`` CPU-burning processes running inside the ``with`` block; always stopped."""
+    procs = []
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    try:
+        for i in range(n):
+            procs.append(subprocess.Popen([sys.executable, "-c", _BURNER, str(max_seconds),
+                                           str(i)], env=env, stdin=subprocess.DEVNULL))
+        if procs:
+            time.sleep(1.0)  # let them start burning before the first timing
+        yield procs
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def make_data(n: int, k: int, dtype, seed: int = 0, noise: float = 0.15):
@@ -193,6 +235,10 @@ def main(argv=None):
                         help="also measure the chunked mode's memory (float32, first case)")
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--chunk-size", type=int, default=10_000)
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="run N CPU-burning processes during all timings (default 0)")
+    parser.add_argument("--busy-max-seconds", type=float, default=3600.0,
+                        help="the burners stop by themselves after this long")
     parser.add_argument("--child", choices=["memmap", "in-memory"], help=argparse.SUPPRESS)
     parser.add_argument("--labels", help=argparse.SUPPRESS)
     parser.add_argument("--probs", help=argparse.SUPPRESS)
@@ -205,12 +251,21 @@ def main(argv=None):
         args.rank_by = rank_by
         return _memory_child(args)
 
+    if args.busy < 0:
+        parser.error("--busy must be >= 0")
+    with busy_machine(args.busy, args.busy_max_seconds):
+        _run(args, rank_by)
+    print(f"# load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def _run(args, rank_by):
     cases = list(parse_cases(args.cases))
     from fastclean.core._parallel import core_threads
 
     print(f"# numpy {np.__version__}, {os.cpu_count()} logical CPUs, rank_by={rank_by}, "
           f"median of {args.repeats}, fastclean core threads {core_threads()} "
           f"(FASTCLEAN_THREADS={os.environ.get('FASTCLEAN_THREADS', 'unset')}), "
+          f"busy {args.busy} (CPU-burning processes during all timings), "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if not args.memory_only:
         header = (f"{'case':>12} {'filter_by':>20} {'dtype':>8} {'issues':>8} {'floor s':>8} "

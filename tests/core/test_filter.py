@@ -169,3 +169,36 @@ def test_confident_joint_from_core_feeds_back_in():
     cj = compute_confident_joint(labels, probs)
     np.testing.assert_array_equal(
         find_label_issues(labels, probs, confident_joint=cj), find_label_issues(labels, probs))
+
+
+@fast(60)
+@given(seed=st.integers(0, 2**31 - 1), dtype=st.sampled_from([np.float32, np.float64]),
+       method=st.sampled_from([None, "self_confidence", "normalized_margin"]))
+def test_check_and_scores_from_row_tops_equal_those_from_the_rows(seed, dtype, method):
+    from fastclean.core.filter import _check_and_score
+
+    rng = np.random.default_rng(seed)
+    n, k = 300, 5
+    probs = rng.integers(0, 4, (n, k)).astype(dtype)  # many ties
+    probs[:, 0] += 1
+    probs /= probs.sum(axis=1, keepdims=True)
+    labels = rng.integers(0, k, n)
+    # Label probabilities just below the max, so that adding 1e-6 reaches it exactly, passes
+    # it or falls short, with the label before or after the argmax.
+    near = rng.random(n) < 0.5
+    top_col = probs.argmax(axis=1)
+    for i in np.nonzero(near & (labels != top_col))[0]:
+        step = rng.integers(-3, 4)
+        value = probs[i, top_col[i]] - dtype(1e-6) + step * np.finfo(dtype).eps / 4
+        probs[i, labels[i]] = min(value, probs[i, top_col[i]])
+    flagged = np.arange(n)
+    sc = probs[flagged, labels]
+    top = probs.max(axis=1)
+    arg = probs.argmax(axis=1).astype(np.int16)
+    read = _check_and_score(labels, probs, flagged, method, None, None)
+    from_top = _check_and_score(labels, probs, flagged, method, None, None, (top, arg), sc)
+    np.testing.assert_array_equal(from_top[0], read[0])
+    if method is not None:
+        kept = ~read[0]  # scores matter for the rows kept
+        np.testing.assert_array_equal(from_top[1][kept], read[1][kept])
+        assert from_top[1].dtype == read[1].dtype

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from ._numerics import round_preserving_row_totals
+from ._numerics import FLOATING_POINT_COMPARISON, round_preserving_row_totals
 from ._parallel import ScratchBuffers, map_in_order, start_beside
 from ._select import smallest_n, top_n_per_cell, values_at_cell_ranks
 from .count import (
@@ -58,6 +58,7 @@ _SAMPLE_ROWS = 512
 _COLUMN_CUTOFF = 0.0
 # Rows per range of the margin-candidate sweep (a range is one task for the core's threads).
 _CANDIDATE_RANGE_ROWS = 1 << 15
+_CANDIDATE_STEP_ELEMENTS = 1 << 16
 
 
 
@@ -271,8 +272,9 @@ def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_s
     # Classes without a streamed cell have an infinite lowest cut: no row of theirs passes.
     lowest = tau.min(axis=1)
     tau_flat = np.ascontiguousarray(tau).reshape(-1)
-    step = block_rows(k, chunk_size)
-    span = max(step, _CANDIDATE_RANGE_ROWS)
+    span = max(block_rows(k, chunk_size), _CANDIDATE_RANGE_ROWS)
+    # Gathered rows in smaller steps: the three scratch buffers then stay in the core's cache.
+    step = min(block_rows(k, chunk_size), max(1, _CANDIDATE_STEP_ELEMENTS // k))
     scratch = ScratchBuffers()
 
     def range_candidates(lo):
@@ -375,10 +377,20 @@ def _prune_by_noise_rate(labels, pred_probs, sc, row_max, row_argmax, groups: Cl
     return mask
 
 
-def _check_and_score(labels, pred_probs, flagged, method, thresholds, chunk_size):
+def _check_and_score(labels, pred_probs, flagged, method, thresholds, chunk_size,
+                     row_top=None, sc=None):
     """For flagged rows (ascending): whether the given label is (within 1e-6) the top
     prediction, and their scores by ``method`` (None without one). One read of the rows
-    serves both; scores are row-wise, so identical to scoring the rows anywhere else."""
+    serves both; scores are row-wise, so identical to scoring the rows anywhere else.
+
+    With ``row_top`` (every row's max and first argmax) and ``sc``, the check and the
+    unadjusted self-confidence and normalized-margin scores need no read at all: see
+    :func:`_check_and_score_from_top`.
+    """
+    if row_top is not None and row_top[0] is not None and sc is not None \
+            and thresholds is None and method in (None, "self_confidence", "normalized_margin"):
+        return _check_and_score_from_top(labels[flagged], sc[flagged], row_top[0][flagged],
+                                         row_top[1][flagged], method)
     k = pred_probs.shape[1]
     step = block_rows(k, chunk_size)
     close = np.zeros(len(flagged), dtype=bool)
@@ -399,13 +411,34 @@ def _check_and_score(labels, pred_probs, flagged, method, thresholds, chunk_size
     return close, (np.concatenate(scores) if scores else np.zeros(0, dtype=pred_probs.dtype))
 
 
+def _check_and_score_from_top(lab, sc, top, arg, method):
+    """:func:`_check_and_score` from each row's label probability ``sc``, max ``top`` and
+    first argmax ``arg``, bit for bit.
+
+    The check adds 1e-6 to the label's probability and asks whether the label is then the
+    (first) argmax. A row whose argmax is its label passes. Otherwise the label wins when its
+    bumped probability exceeds the max, or equals it and the label comes before the argmax
+    (the first of the equal values wins). The largest probability of another class is the
+    max itself when the argmax is not the label: the normalized margin follows, with the same
+    float operations. Rows whose argmax is their label get the check only (they are dropped).
+    """
+    bumped = sc.copy()
+    bumped += FLOATING_POINT_COMPARISON  # in place: rounded to sc's dtype, as the check does
+    close = (arg == lab) | (bumped > top) | ((bumped == top) & (lab < arg))
+    if method is None:
+        return close, None
+    if method == "self_confidence":
+        return close, sc
+    return close, (sc - top + 1) / 2
+
+
 def _by_class_checked(labels, pred_probs, sc, groups, pcm, eligible, method, thresholds,
-                      chunk_size):
+                      chunk_size, row_top):
     """:func:`_prune_by_class`'s mask, with :func:`_check_and_score` of the rows it flags."""
     mask = _prune_by_class(sc, groups, pcm, eligible)
     flagged = np.nonzero(mask)[0]
     return (mask, flagged, *_check_and_score(labels, pred_probs, flagged, method, thresholds,
-                                             chunk_size))
+                                             chunk_size, row_top, sc))
 
 
 def _row_max_argmax(pred_probs, chunk_size):
@@ -612,7 +645,7 @@ def find_label_issues(
             # while this one filters by noise rate; with one thread, in turn.
             beside = start_beside(_by_class_checked, labels, pred_probs, sc, groups, pcm,
                                   eligible, return_indices_ranked_by, thresholds_for_rank,
-                                  chunk_size, total_elements=n * k)
+                                  chunk_size, (row_max, row_argmax), total_elements=n * k)
         if filter_by in ("prune_by_class", "both") and beside is None:
             mask = _prune_by_class(sc, groups, pcm, eligible)
         if filter_by in ("prune_by_noise_rate", "both"):
@@ -635,7 +668,7 @@ def find_label_issues(
             flagged = np.nonzero(mask)[0]
             close, scores = _check_and_score(labels, pred_probs, flagged,
                                              return_indices_ranked_by, thresholds_for_rank,
-                                             chunk_size)
+                                             chunk_size, (row_max, row_argmax), sc)
         mask[flagged[close]] = False
         if return_indices_ranked_by is not None:
             if not len(flagged):
