@@ -49,11 +49,115 @@ def timed(cmd: list, env: dict | None = None) -> dict:
     if res.returncode != 0:
         sys.exit(f"failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr[-3000:]}")
     return {"wall": wall, "cpu": _children_cpu() - before_cpu, "load_before": load_before,
-            "load_after": _load(), "stdout": res.stdout}
+            "load_after": _load(), "stdout": res.stdout, "stderr": res.stderr}
+
+
+class _Phases:
+    """Wall-clock phases of one ``fastclean find`` in this process (the ``trace`` mode)."""
+
+    def __init__(self):
+        self.t0 = time.perf_counter()
+        self.spans: list = []
+
+    def wrap(self, owner, name: str, label: str, context: bool = False) -> None:
+        original = getattr(owner, name)
+        phases = self
+
+        if context:
+            import contextlib
+
+            @contextlib.contextmanager
+            def timed_cm(*a, **k):
+                start = time.perf_counter()
+                cm = original(*a, **k)
+                value = cm.__enter__()
+                phases.add(label + " start", start)
+                try:
+                    yield value
+                finally:
+                    start = time.perf_counter()
+                    cm.__exit__(None, None, None)
+                    phases.add(label + " close", start)
+            setattr(owner, name, timed_cm)
+            return
+
+        def timed_fn(*a, **k):
+            start = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                phases.add(label, start)
+        setattr(owner, name, timed_fn)
+
+    def add(self, label: str, start: float) -> None:
+        self.spans.append((label, start - self.t0, time.perf_counter() - self.t0))
+
+
+def _trace(argv: list) -> None:
+    """Run ``fastclean`` with ``argv`` in this process; print its phases as a JSON line on exit."""
+    import atexit
+
+    phases = _Phases()
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from fastclean import crossval, data, run
+    from fastclean.models.cnn import SmallCNN
+    from fastclean.scale import cluster, folds
+
+    import fastclean.data_issues as data_issues
+
+    phases.add("imports", phases.t0)
+    phases.wrap(cluster, "local_cluster", "cluster", context=True)
+    phases.wrap(data, "load_dataset", "load dataset")
+    phases.wrap(SmallCNN, "prepare", "prepare inputs")
+    phases.wrap(crossval, "cross_val_pred_probs", "pred_probs (all folds)")
+    phases.wrap(run, "find_from_probs", "CL core")
+    phases.wrap(data_issues, "audit_dataset", "data checks")
+    phases.wrap(run, "write_run", "write run dir")
+
+    original_call = folds.DaskJobRunner.__call__
+
+    def traced_runner(self, fn, jobs):
+        from distributed import get_task_stream
+
+        with get_task_stream(self.client) as ts:
+            start = time.perf_counter()
+            result = original_call(self, fn, jobs)
+            phases.add("dask fold tasks", start)
+        t_ref = time.time() - (time.perf_counter() - phases.t0)
+        for task in ts.data:
+            for part in task.get("startstops", ()):
+                if part.get("action") == "compute":
+                    phases.spans.append((f"  task {task['key'][:24]} on {task['worker'][-5:]}",
+                                         part["start"] - t_ref, part["stop"] - t_ref))
+        return result
+
+    folds.DaskJobRunner.__call__ = traced_runner
+    if "--workers" in argv and argv[argv.index("--workers") + 1] == "1":
+        phases.wrap(crossval, "fit_fold", "  fold fit (in process)")
+
+    @atexit.register
+    def report():
+        phases.add("exit", time.perf_counter())
+        print("PHASES " + json.dumps([(n, round(a, 2), round(b, 2)) for n, a, b in phases.spans]),
+              file=sys.stderr, flush=True)
+
+    from fastclean.cli import main as cli_main
+
+    sys.argv = ["fastclean", *argv]
+    cli_main()
+
+
+def _print_phases(stderr: str, wall: float) -> None:
+    for line in stderr.splitlines():
+        if line.startswith("PHASES "):
+            for name, a, b in json.loads(line[7:]):
+                print(f"    {name:<40} {a:7.2f} -> {b:7.2f}  ({b - a:6.2f} s)")
+    print(f"    {'(process wall, incl. interpreter start)':<40} {wall:7.2f}")
 
 
 def bench_mnist(args) -> None:
-    fastclean = [sys.executable, "-m", "fastclean"]
+    fastclean = [sys.executable, __file__, "trace", "--"] if args.phases \
+        else [sys.executable, "-m", "fastclean"]
     root = Path(args.work)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -68,12 +172,14 @@ def bench_mnist(args) -> None:
         results[workers] = r
         print(f"--workers {workers}: wall {r['wall']:.1f} s, cpu {r['cpu']:.1f} s, "
               f"load {r['load_before']} -> {r['load_after']}", flush=True)
+        if args.phases:
+            _print_phases(r["stderr"], r["wall"])
     base, other = args.workers[0], args.workers[-1]
     same = all((root / f"run-w{base}" / name).read_bytes()
                == (root / f"run-w{other}" / name).read_bytes()
-               for name in ("issues.csv", "examples.csv", "pred_probs.npy"))
+               for name in ("issues.csv", "examples.csv", "pred_probs.npy", "data_issues.csv"))
     ratio = results[base]["wall"] / results[other]["wall"]
-    print(f"identical run directories (issues, examples, pred_probs): {same}")
+    print(f"identical run directories (issues, examples, pred_probs, data_issues): {same}")
     print(f"speedup --workers {other} vs {base}: {ratio:.2f}x wall; "
           f"cpu {results[base]['cpu']:.1f} s vs {results[other]['cpu']:.1f} s")
 
@@ -226,6 +332,9 @@ def bench_big(args) -> None:
 
 
 def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["trace", "--"]:
+        return _trace(argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     m = sub.add_parser("mnist")
@@ -233,6 +342,8 @@ def main(argv=None) -> None:
     m.add_argument("--work", default="/tmp/bench-scale-mnist")
     m.add_argument("--workers", type=int, nargs=2, default=[1, 2])
     m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--phases", action="store_true",
+                   help="print each run's phases (cluster start/close, folds, CL, writing)")
     b = sub.add_parser("big")
     b.add_argument("--rows", type=int, default=20_000_000)
     b.add_argument("--classes", type=int, default=100)

@@ -505,6 +505,14 @@ def find_in_dataset(
         method = "fit on train+valid, score test"
     else:
         target = full
+        if fold_runner is not None and set(checks) - {"labels"}:
+            from .data_issues import audit_dataset
+
+            # The data checks need no pred_probs: on a cluster they run here while the last
+            # folds leave a worker idle (5 folds on 2 workers: the fifth runs alone).
+            fold_runner = AlongsideFolds(fold_runner, lambda: audit_dataset(
+                full, np.arange(len(full)), estimator, checks=checks, cache_dir=cache_dir,
+                progress=progress))
         pred_probs = crossval.cross_val_pred_probs(
             full, estimator, folds=folds, seed=seed, cache_dir=cache_dir, progress=progress,
             fold_runner=fold_runner,
@@ -512,6 +520,8 @@ def find_in_dataset(
         rows = np.arange(len(full))
         method = f"{folds}-fold stratified cross-validation"
     timings["pred_probs"] = time.perf_counter() - t
+    # Waited for before anything else runs here (the core's threads, the final model).
+    audit = fold_runner.result() if isinstance(fold_runner, AlongsideFolds) else None
     final_model = None
     if keep_model:
         # The Predict page's model: for --split test the one that scored the test split,
@@ -529,12 +539,14 @@ def find_in_dataset(
     )
     if "labels" not in checks:
         result.issue_indices = result.issue_indices[:0]
-    if set(checks) - {"labels"}:
+    if audit is None and set(checks) - {"labels"}:
         from .data_issues import audit_dataset
 
         parts = [train_rows, test_rows] if split == "test" else None
-        result.data_issues, info = audit_dataset(full, rows, estimator, checks=checks, parts=parts,
-                                                 cache_dir=cache_dir, progress=progress)
+        audit = audit_dataset(full, rows, estimator, checks=checks, parts=parts,
+                              cache_dir=cache_dir, progress=progress)
+    if audit is not None:
+        result.data_issues, info = audit
         timings["data_issues"] = info.pop("seconds")
         result.extra["data_issues"] = info
     result.settings["checks"] = list(checks)
@@ -573,6 +585,58 @@ def find_in_dataset(
         }
     )
     return result
+
+
+class AlongsideFolds:
+    """A fold runner that also runs ``work()`` in a thread of this process while the folds run.
+
+    The thread starts when ``runner.idle`` is set (:class:`fastclean.scale.folds.DaskJobRunner`:
+    once a worker has no fold left to run), so the work does not take a core from the folds;
+    a runner without ``idle`` starts it at once. It runs in a copy of the caller's context
+    (the feature-chunk runner stays in force). When every fold is cached the runner is never
+    called and :meth:`result` runs the work itself.
+
+    Parameters
+    ----------
+    runner : callable
+        ``runner(fn, jobs)``, as :func:`fastclean.crossval.cross_val_pred_probs` takes it.
+    work : callable
+        No arguments; its return value is :meth:`result`'s.
+    """
+
+    def __init__(self, runner, work):
+        self.runner, self.work = runner, work
+        self._thread = None
+        self._outcome: tuple = ()
+
+    def __call__(self, fn, jobs: list) -> list:
+        import contextvars
+        import threading
+
+        idle = getattr(self.runner, "idle", None)
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._run, idle),
+                                        name="fastclean-alongside-folds", daemon=True)
+        self._thread.start()
+        return self.runner(fn, jobs)
+
+    def _run(self, idle) -> None:
+        if idle is not None:
+            idle.wait()
+        try:
+            self._outcome = (True, self.work())
+        except BaseException as exc:  # raised again by result(), in the caller's thread
+            self._outcome = (False, exc)
+
+    def result(self):
+        """``work()``'s return value (waits for the thread; raises what the work raised)."""
+        if self._thread is None:
+            return self.work()
+        self._thread.join()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
 
 
 def _load_record(dataset, data_dir, **columns) -> dict[str, Any]:

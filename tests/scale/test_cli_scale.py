@@ -65,8 +65,11 @@ def test_dataset_folds_on_two_workers_match_one_process(tmp_path, monkeypatch):
     two = run_cli(*common, "--workers", "2", "--out", str(tmp_path / "two"),
                   env={"FASTCLEAN_CACHE": str(tmp_path / "cache2")})
     assert two.returncode == 0, two.stderr
-    for name in ("issues.csv", "examples.csv"):
+    # data_issues.csv: on two workers the data checks run in this process alongside the folds.
+    for name in ("issues.csv", "examples.csv", "data_issues.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert json.loads((tmp_path / "two" / "summary.json").read_text())["data_issues"]["counts"] \
+        == json.loads((tmp_path / "one" / "summary.json").read_text())["data_issues"]["counts"]
     folds1 = sorted((tmp_path / "cache1" / "folds").rglob("*.npy"))
     folds2 = sorted((tmp_path / "cache2" / "folds").rglob("*.npy"))
     assert [p.relative_to(tmp_path / "cache1") for p in folds1] == \

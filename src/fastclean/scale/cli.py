@@ -15,11 +15,16 @@ __all__ = ["check_cluster_options", "use_cluster", "fold_runner", "wants_chunked
 
 def use_cluster(workers: int | None, scheduler: str | None, memory_limit: str | None):
     """Start or connect the command's Dask cluster (None for one local worker), held until
-    the command ends; inside, missing feature chunks are extracted as tasks."""
+    the command ends; inside, missing feature chunks are extracted as tasks.
+
+    A local cluster starts in a thread while the command loads its data, and its workers
+    import torch (which every dataset model uses) before the first fold arrives.
+    """
     from ..cli.common import _held
 
     stack = _held.get()
-    client = stack.enter_context(dask_client(workers, scheduler, memory_limit=memory_limit))
+    client = stack.enter_context(dask_client(workers, scheduler, memory_limit=memory_limit,
+                                             background=True, warm=("torch",)))
     if client is not None:
         from .folds import dask_feature_chunks
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from typing import Iterator
 
 #: Seconds to wait for an existing scheduler before giving up.
@@ -34,8 +35,8 @@ def check_cluster_options(workers: int | None, scheduler: str | None,
 
 @contextlib.contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None, *,
-                memory_limit: str | None = None,
-                timeout: float = CONNECT_TIMEOUT) -> Iterator[object | None]:
+                memory_limit: str | None = None, timeout: float = CONNECT_TIMEOUT,
+                background: bool = False, warm: tuple = ()) -> Iterator[object | None]:
     """A ``distributed.Client`` for the options, or None when one local worker is asked for.
 
     Parameters
@@ -49,6 +50,12 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, *,
         Memory limit per local worker (``"3GB"``); default: dask's share of the machine.
     timeout : float
         Seconds to wait for ``scheduler``.
+    background : bool, default False
+        Start a local cluster in a thread and yield at once a :class:`StartingClient`, which
+        waits for it on first use: the caller loads its data while the workers start.
+    warm : tuple of str
+        Modules each local worker imports as soon as it is up (``"torch"``), so that the
+        first task does not pay for them; a module that is not installed is skipped.
 
     Raises
     ------
@@ -72,11 +79,84 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, *,
                 raise ValueError(f"scheduler: cannot connect to {scheduler} within {timeout:g} s "
                                  f"({type(exc).__name__})") from None
             stack.callback(client.close)
+        elif background:
+            client = StartingClient(workers, memory_limit, warm)
+            stack.callback(client.close)
         else:
             cluster = stack.enter_context(local_cluster(workers, memory_limit))
             client = distributed.Client(cluster)
             stack.callback(client.close)
+            _warm_workers(client, warm)
         yield client
+
+
+class StartingClient:
+    """The client of a local cluster that starts in a thread; any attribute waits for it.
+
+    Parameters
+    ----------
+    workers : int
+    memory_limit : str, optional
+    warm : tuple of str
+        Modules for the workers to import once they are up (see :func:`dask_client`).
+    """
+
+    def __init__(self, workers: int, memory_limit: str | None, warm: tuple = ()):
+        self._stack = contextlib.ExitStack()
+        self._client = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, args=(workers, memory_limit, warm),
+                                        name="fastclean-cluster-start", daemon=True)
+        self._thread.start()
+
+    def _start(self, workers, memory_limit, warm) -> None:
+        import distributed
+
+        try:
+            cluster = self._stack.enter_context(local_cluster(workers, memory_limit))
+            client = distributed.Client(cluster)
+            self._stack.callback(client.close)
+            _warm_workers(client, warm)
+            self._client = client
+        except BaseException as exc:  # raised again in the caller's thread on first use
+            self._error = exc
+
+    def result(self):
+        """The ``distributed.Client``, once the cluster is up (raises what its start raised)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._client
+
+    def __getattr__(self, name: str):
+        return getattr(self.result(), name)
+
+    def close(self) -> None:
+        """Close the client and the cluster (waits for the start to finish first)."""
+        self._thread.join()
+        self._stack.close()
+
+
+def _warm_workers(client, modules: tuple) -> None:
+    """Have every worker import ``modules`` now, without waiting for it."""
+    if not modules:
+        return
+    import distributed
+
+    for address in client.scheduler_info()["workers"]:
+        future = client.submit(_import_modules, tuple(modules), workers=[address],
+                               allow_other_workers=False, pure=False, priority=100)
+        distributed.fire_and_forget(future)
+
+
+def _import_modules(modules: tuple) -> None:
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
 
 
 #: Environment of local worker processes. Dask's default adds MALLOC_TRIM_THRESHOLD_=65536,
@@ -93,10 +173,13 @@ def local_cluster(workers: int, memory_limit: str | None = None):
     import dask
     import distributed
 
+    from .worker_exit import FastExit
+
     with dask.config.set({"distributed.nanny.pre-spawn-environ": dict(WORKER_ENVIRON)}):
         cluster = distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True,
-            memory_limit=memory_limit or "auto", dashboard_address=None, silence_logs=50)
+            memory_limit=memory_limit or "auto", dashboard_address=None, silence_logs=50,
+            plugins={FastExit()})
     try:
         yield cluster
     finally:
