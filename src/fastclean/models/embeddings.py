@@ -65,7 +65,14 @@ def audit_features(
                               lambda: {"x": pixel_features(dataset.images)})["x"]
         return feats, f"pixels{PIXEL_SIDE}"
     if extractor is None and dataset.texts is not None:
-        return tfidf_features(dataset.texts), f"tfidf-svd{TFIDF_DIMS}"
+        from ..audit.cache import cached_arrays
+        from .cache import cache_root
+
+        # Cached: the SVD of 10 000 tweets costs seconds, and a cached find must stay fast.
+        key = f"tfidf-svd{TFIDF_DIMS}-v1-{dataset.content_hash()}"
+        feats = cached_arrays(cache_root(cache_dir) / "audit", key,
+                              lambda: {"x": tfidf_features(dataset.texts)})["x"]
+        return feats, f"tfidf-svd{TFIDF_DIMS}"
     if extractor is None:
         from .image_features import EfficientNetLite0Extractor
 
