@@ -24,7 +24,9 @@ def test_row_rounding_matches_reference(seed, k, halves, scaled, fortran):
         m = np.asfortranarray(m)
     ours = round_preserving_row_totals(m)
     np.testing.assert_array_equal(ours, reference(m))
-    np.testing.assert_array_equal(ours.sum(axis=1), np.round(m.sum(axis=1)).astype(int))
+    # Each row total is its float total rounded, either way on an exact .5 (the reference
+    # rounds 26.5 up where np.round rounds to even).
+    assert np.all(np.abs(ours.sum(axis=1) - m.sum(axis=1)) <= 0.5 + 1e-9)
 
 
 @settings(max_examples=100, deadline=None)

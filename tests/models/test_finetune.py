@@ -37,7 +37,10 @@ def test_fit_predict_gives_valid_probabilities_deterministically_and_pickles(twe
     np.testing.assert_array_equal(probs, again)
     other_seed = _tiny().fit(x, tweets40.labels, n_classes=2, seed=1).predict_proba(x)
     assert not np.array_equal(probs, other_seed)
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).predict_proba(x[:5]), probs[:5])
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).predict_proba(x[:5]), model.predict_proba(x[:5]))
+    # Five texts pad to another width than forty, and on some CPUs (oneDNN kernels picked by
+    # shape) that moves the last bits of the same text's probabilities.
+    np.testing.assert_allclose(model.predict_proba(x[:5]), probs[:5], rtol=1e-6)
 
 
 def test_training_moves_predictions_towards_the_labels(tweets40):
