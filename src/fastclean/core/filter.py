@@ -273,8 +273,10 @@ def _margin_candidates(pred_probs, labels, sc, row_max, row_argmax, tau, chunk_s
     lowest = tau.min(axis=1)
     tau_flat = np.ascontiguousarray(tau).reshape(-1)
     span = max(block_rows(k, chunk_size), _CANDIDATE_RANGE_ROWS)
-    # Gathered rows in smaller steps: the three scratch buffers then stay in the core's cache.
-    step = min(block_rows(k, chunk_size), max(1, _CANDIDATE_STEP_ELEMENTS // k))
+    # Gathered rows in smaller steps: the three scratch buffers then stay in the core's cache
+    # (at least 64 rows a step, or a block's rows if fewer, so that very wide inputs do not
+    # go a row at a time).
+    step = min(block_rows(k, chunk_size), max(64, _CANDIDATE_STEP_ELEMENTS // k))
     scratch = ScratchBuffers()
 
     def range_candidates(lo):
