@@ -35,10 +35,10 @@ class _KillingExecutor(DaskExecutor):
         super().__init__(client)
         self.marker, self.victim_start, self.target = marker, victim_start, target
 
-    def map_keep(self, fn, source, per_block, common=()):
+    def map_keep(self, fn, source, per_block, common=(), **kwargs):
         if fn is self.target:
             fn = _kill_once(fn, self.marker, self.victim_start)
-        return super().map_keep(fn, source, per_block, common)
+        return super().map_keep(fn, source, per_block, common, **kwargs)
 
 
 def test_killed_worker_is_retried_and_the_answer_is_unchanged(tmp_path):

@@ -131,7 +131,7 @@ def find(
                                        rank_by.value, label_sep, label_col, overwrite)
         _print_multilabel(out, summary, top)
         return
-    client = use_cluster(workers, scheduler, worker_memory)  # None: no Dask
+    client = use_cluster(workers, scheduler, worker_memory, arrays=dataset is None)  # None: no Dask
     started = time.perf_counter()
     if dataset is None:
         if labels is None or pred_probs is None:

@@ -13,18 +13,21 @@ __all__ = ["check_cluster_options", "use_cluster", "fold_runner", "wants_chunked
            "find_chunked_run"]
 
 
-def use_cluster(workers: int | None, scheduler: str | None, memory_limit: str | None):
+def use_cluster(workers: int | None, scheduler: str | None, memory_limit: str | None, *,
+                arrays: bool = False):
     """Start or connect the command's Dask cluster (None for one local worker), held until
     the command ends; inside, missing feature chunks are extracted as tasks.
 
     A local cluster starts in a thread while the command loads its data, and its workers
-    import torch (which every dataset model uses) before the first fold arrives.
+    import what their first task needs: torch (which every dataset model uses), or with
+    ``arrays`` the block passes over pred_probs.
     """
     from ..cli.common import _held
 
+    warm = ("fastclean.scale.engine",) if arrays else ("torch",)
     stack = _held.get()
     client = stack.enter_context(dask_client(workers, scheduler, memory_limit=memory_limit,
-                                             background=True, warm=("torch",)))
+                                             background=True, warm=warm))
     if client is not None:
         from .folds import dask_feature_chunks
 

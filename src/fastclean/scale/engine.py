@@ -9,6 +9,7 @@ bit: see ``fastclean.core.blocks`` for why.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -102,8 +103,13 @@ class ChunkedCL:
         if self._scan is None:
             per_block, common = self._slices(self.labels), (self.chunk_size,)
             if getattr(self.executor, "remote", False):
-                parts, self._kept = self.executor.map_keep(_scan_keeping_labels, self.source,
-                                                           per_block, common)
+                # Labels travel as the smallest integer type that holds every class; the
+                # workers keep them (as int64) with the scan, and only the three per-row
+                # vectors come back (10 bytes a row for float32 pred_probs).
+                small = _compact_labels(self.labels, self.k)
+                parts, self._kept = self.executor.map_keep(
+                    _scan_keeping_labels, self.source, self._slices(small), common,
+                    show=_without_labels)
             else:
                 parts = self._map(B.scan_block, per_block, common)
             self._scan = B.merge_scans(parts, atol)
@@ -249,10 +255,22 @@ class ChunkedCL:
         return mask
 
 
+def _compact_labels(labels: np.ndarray, k: int) -> np.ndarray:
+    for dtype in (np.uint8, np.uint16, np.int32):
+        if k <= np.iinfo(dtype).max + 1:
+            return labels.astype(dtype)
+    return labels
+
+
 def _scan_keeping_labels(block, labels, start, chunk_size):
+    labels = np.asarray(labels, dtype=np.int64)  # as validated, whatever travelled
     result = B.scan_block(block, labels, start, chunk_size)
     result.labels = labels
     return result
+
+
+def _without_labels(result):
+    return dataclasses.replace(result, labels=None)
 
 
 def _count_adapter(block, kept, start, thresholds, chunk_size):

@@ -55,10 +55,13 @@ class DaskExecutor:
             f.release()
         return results
 
-    def map_keep(self, fn, source: ChunkedSource, per_block: list, common: tuple = ()):
+    def map_keep(self, fn, source: ChunkedSource, per_block: list, common: tuple = (),
+                 show=None):
         """Like :meth:`map`, and also the results' futures, which later tasks may take as
         arguments instead of the data (the caller releases them; a result lost with its
-        worker is recomputed from its task)."""
+        worker is recomputed from its task). With ``show``, the results returned here are
+        ``show(result)``, computed where each result is (what the caller needs to see of a
+        result it keeps remote: less to send)."""
         from dask import delayed
 
         # Arguments live in the task graph (the scheduler keeps them), so a task whose worker
@@ -67,17 +70,23 @@ class DaskExecutor:
         shared = [delayed(c, pure=True) if _is_large(c) else c for c in common]
         tasks = [delayed(_call, pure=False)(fn, source.task_input(i), *per_block[i], *shared)
                  for i in range(len(source))]
+        shown = [delayed(show, pure=False)(t) for t in tasks] if show is not None else []
         with warnings.catch_warnings():
             # Per-block arguments are a few bytes a row; dask warns about any large graph.
             warnings.filterwarnings("ignore", message=".*Large object.*")
             warnings.filterwarnings("ignore", message=".*large graph.*", category=UserWarning)
-            futures = self.client.compute(tasks, retries=self.retries)
+            futures = self.client.compute(tasks + shown, retries=self.retries)
+        futures, shown = futures[:len(tasks)], futures[len(tasks):]
         try:
-            return self.client.gather(futures), futures
+            results = self.client.gather(shown or futures)
         except BaseException:
             for f in futures:
                 f.release()
             raise
+        finally:
+            for f in shown:
+                f.release()
+        return results, futures
 
 
 def _is_large(value) -> bool:
