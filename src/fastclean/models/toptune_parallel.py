@@ -130,6 +130,9 @@ class PieceHelper:
     labels : ndarray of int64
     label_smoothing : float
     seed : int
+    params : iterable of torch.nn.Parameter
+        The parent's parameters: their weights go to the helper before every step, and the
+        helper's gradient is added to their ``.grad``.
     """
 
     def __init__(self, net_factory, inputs, labels: np.ndarray, label_smoothing: float, seed: int,
@@ -157,9 +160,10 @@ class PieceHelper:
 
     def start(self, step: int, rows: np.ndarray, batch_len: int) -> None:
         """Ask for piece 1 of ``step`` with the current weights."""
+        import torch
         from torch.nn.utils import parameters_to_vector
 
-        with __import__("torch").no_grad():
+        with torch.no_grad():
             self.weights.copy_(parameters_to_vector(self.params))
         self.conn.send((step, rows, batch_len))
 
