@@ -19,12 +19,18 @@ def test_smallest_n_is_the_argsort_prefix(values, n, dtype):
     np.testing.assert_array_equal(smallest_n(arr, n), expected)
 
 
+def _draw_cells(data, n_cells: int, *, min_size: int) -> tuple[int, np.ndarray]:
+    """Up to 40 candidates' cell numbers, each in ``[0, n_cells)``."""
+    m = data.draw(st.integers(min_size, 40))
+    cells = np.array(data.draw(st.lists(st.integers(0, n_cells - 1), min_size=m, max_size=m)),
+                     dtype=np.int32)
+    return m, cells
+
+
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), n_cells=st.integers(1, 6), dtype=st.sampled_from([np.float32, np.float64]))
 def test_top_n_per_cell_selects_largest_or_reports_ties(data, n_cells, dtype):
-    m = data.draw(st.integers(0, 40))
-    cells = np.array(data.draw(st.lists(st.integers(0, n_cells - 1), min_size=m, max_size=m)),
-                     dtype=np.int32)
+    m, cells = _draw_cells(data, n_cells, min_size=0)
     values = (np.array(data.draw(st.lists(st.integers(-3, 3), min_size=m, max_size=m)),
                        dtype=float) / 3).astype(dtype)
     need = np.array(data.draw(st.lists(st.integers(0, 8), min_size=n_cells, max_size=n_cells)))
@@ -44,9 +50,7 @@ def test_top_n_per_cell_selects_largest_or_reports_ties(data, n_cells, dtype):
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), n_cells=st.integers(1, 6), dtype=st.sampled_from([np.float32, np.float64]))
 def test_values_at_cell_ranks_are_those_of_the_sorted_candidates(data, n_cells, dtype):
-    m = data.draw(st.integers(1, 40))
-    cells = np.array(data.draw(st.lists(st.integers(0, n_cells - 1), min_size=m, max_size=m)),
-                     dtype=np.int32)
+    m, cells = _draw_cells(data, n_cells, min_size=1)
     values = np.array(data.draw(st.lists(st.sampled_from([-1.5, -0.25, -0.0, 0.0, 1e-30, 0.5,
                                                           0.75, 2.0, 1e30]),
                                          min_size=m, max_size=m)), dtype=dtype)
