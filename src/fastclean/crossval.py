@@ -20,7 +20,7 @@ import numpy as np
 
 from .data.dataset import LabelledDataset
 from .models.base import Model, take_rows
-from .models.cache import array_digest, cache_root, digest, load_npy, save_npy
+from .models.cache import array_digest, cache_root, digest, load_fitted, load_npy, save_fitted, save_npy
 from .models.registry import get_model
 from .models.threads import NUMERIC_THREADS, limited_threads, model_threads, single_threaded_pool
 
@@ -264,48 +264,20 @@ def fit_predict_split(
         probs = None
     if probs is not None and not return_model:
         return probs
-    fitted = _load_model(where / "model.joblib")
+    fitted = load_fitted(where / "model.joblib")
     if fitted is None:
         with limited_threads():
             x_train = model.prepare(train, cache_dir=cache_dir, progress=progress)
             model.fit(x_train, train.labels, n_classes=train.n_classes, seed=seed)
         fitted = model
         del x_train
-        _save_model(where / "model.joblib", fitted)
+        save_fitted(where / "model.joblib", fitted)
     if probs is None:
         with limited_threads():
             x_test = fitted.prepare(test, cache_dir=cache_dir, progress=progress)
             probs = _normalise(fitted.predict_proba(x_test), fitted.name)
         save_npy(where / "test-probs.npy", probs)
     return (probs, fitted) if return_model else probs
-
-
-def _load_model(path) -> Model | None:
-    import joblib
-
-    if not path.is_file():
-        return None
-    try:
-        return joblib.load(path)
-    except Exception:  # a damaged or stale entry: fit again
-        return None
-
-
-def _save_model(path, model: Model) -> None:
-    import io
-    import pickle
-
-    import joblib
-
-    from .atomic import atomic_write_bytes
-
-    buffer = io.BytesIO()
-    try:
-        joblib.dump(model, buffer, compress=3)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return  # a model that cannot be pickled is refitted on a rerun, nothing worse
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, buffer.getvalue())
 
 
 def _normalise(probs: np.ndarray, name: str) -> np.ndarray:

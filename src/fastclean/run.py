@@ -486,7 +486,14 @@ def find_in_dataset(
 
     model_name = models.auto_model_name(full) if model == "auto" else model
     estimator = models.get_model(model_name, full)
-    keep_model = save_model and full.modality == "text"
+    data_checks = bool(set(checks) - {"labels"})
+
+    def run_data_checks(rows, parts=None):
+        from .data_issues import audit_dataset
+
+        return audit_dataset(full, rows, estimator, checks=checks, parts=parts,
+                             cache_dir=cache_dir, progress=progress)
+
     t = time.perf_counter()
     if split == "test":
         test_rows = np.flatnonzero(full.splits == "test")
@@ -505,14 +512,10 @@ def find_in_dataset(
         method = "fit on train+valid, score test"
     else:
         target = full
-        if fold_runner is not None and set(checks) - {"labels"}:
-            from .data_issues import audit_dataset
-
+        if fold_runner is not None and data_checks:
             # The data checks need no pred_probs: on a cluster they run here while the last
             # folds leave a worker idle (5 folds on 2 workers: the fifth runs alone).
-            fold_runner = AlongsideFolds(fold_runner, lambda: audit_dataset(
-                full, np.arange(len(full)), estimator, checks=checks, cache_dir=cache_dir,
-                progress=progress))
+            fold_runner = AlongsideFolds(fold_runner, lambda: run_data_checks(np.arange(len(full))))
         pred_probs = crossval.cross_val_pred_probs(
             full, estimator, folds=folds, seed=seed, cache_dir=cache_dir, progress=progress,
             fold_runner=fold_runner,
@@ -523,12 +526,13 @@ def find_in_dataset(
     # Waited for before anything else runs here (the core's threads, the final model).
     audit = fold_runner.result() if isinstance(fold_runner, AlongsideFolds) else None
     final_model = None
-    if keep_model:
+    if save_model and full.modality == "text":
         # The Predict page's model: for --split test the one that scored the test split,
         # otherwise one more fit, on every example searched.
         t = time.perf_counter()
-        final_model = fitted if split == "test" else None
-        if split != "test":
+        if split == "test":
+            final_model = fitted
+        else:
             from .models.predictor import fit_final_model
 
             final_model = fit_final_model(estimator, full, seed=seed, folds=folds, cache_dir=cache_dir)
@@ -539,12 +543,8 @@ def find_in_dataset(
     )
     if "labels" not in checks:
         result.issue_indices = result.issue_indices[:0]
-    if audit is None and set(checks) - {"labels"}:
-        from .data_issues import audit_dataset
-
-        parts = [train_rows, test_rows] if split == "test" else None
-        audit = audit_dataset(full, rows, estimator, checks=checks, parts=parts,
-                              cache_dir=cache_dir, progress=progress)
+    if audit is None and data_checks:
+        audit = run_data_checks(rows, [train_rows, test_rows] if split == "test" else None)
     if audit is not None:
         result.data_issues, info = audit
         timings["data_issues"] = info.pop("seconds")

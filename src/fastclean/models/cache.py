@@ -65,6 +65,36 @@ def load_npy(path: Path) -> np.ndarray | None:
         return None
 
 
+def save_fitted(path: Path, model) -> None:
+    """Write a fitted model to ``path`` (joblib) atomically, creating parent folders.
+
+    A model that cannot be pickled is not written: a rerun fits it again, nothing worse.
+    """
+    import pickle
+
+    import joblib
+
+    buffer = io.BytesIO()
+    try:
+        joblib.dump(model, buffer, compress=3)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def load_fitted(path: Path):
+    """Read a model written by :func:`save_fitted`; ``None`` if absent or unreadable (fit again)."""
+    import joblib
+
+    if not path.is_file():
+        return None
+    try:
+        return joblib.load(path)
+    except Exception:  # a damaged or stale entry
+        return None
+
+
 def check_cache_dir(cache_dir: str | os.PathLike | None = None) -> Path:
     """Create the cache root if needed and check it can be written, before any work.
 

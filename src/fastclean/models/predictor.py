@@ -69,26 +69,17 @@ def fit_final_model(model: Model, dataset, *, seed: int, folds: int,
     model from ``<cache>/folds/<key>/final-model.joblib`` instead of fitting it again, so a
     fully cached ``find`` stays a matter of seconds.
     """
-    import io
-
-    import joblib
-
-    from ..atomic import atomic_write_bytes
     from ..crossval import fold_cache_dir
+    from .cache import load_fitted, save_fitted
     from .threads import limited_threads
 
     path = fold_cache_dir(dataset, model, folds=folds, seed=seed, cache_dir=cache_dir) / "final-model.joblib"
-    if path.is_file():
-        try:
-            return joblib.load(path)
-        except Exception:  # a damaged cache entry: fit again
-            pass
+    cached = load_fitted(path)
+    if cached is not None:
+        return cached
     with limited_threads():
         model.fit_dataset(dataset, seed=seed, cache_dir=cache_dir, progress=False)
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=3)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, buffer.getvalue())
+    save_fitted(path, model)
     return model
 
 

@@ -83,10 +83,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, *,
             client = StartingClient(workers, memory_limit, warm)
             stack.callback(client.close)
         else:
-            cluster = stack.enter_context(local_cluster(workers, memory_limit))
-            client = distributed.Client(cluster)
-            stack.callback(client.close)
-            _warm_workers(client, warm)
+            client = _start_local_client(stack, workers, memory_limit, warm)
         yield client
 
 
@@ -110,14 +107,8 @@ class StartingClient:
         self._thread.start()
 
     def _start(self, workers, memory_limit, warm) -> None:
-        import distributed
-
         try:
-            cluster = self._stack.enter_context(local_cluster(workers, memory_limit))
-            client = distributed.Client(cluster)
-            self._stack.callback(client.close)
-            _warm_workers(client, warm)
-            self._client = client
+            self._client = _start_local_client(self._stack, workers, memory_limit, warm)
         except BaseException as exc:  # raised again in the caller's thread on first use
             self._error = exc
 
@@ -135,6 +126,18 @@ class StartingClient:
         """Close the client and the cluster (waits for the start to finish first)."""
         self._thread.join()
         self._stack.close()
+
+
+def _start_local_client(stack: contextlib.ExitStack, workers: int, memory_limit: str | None,
+                        warm: tuple):
+    """A client of a new local cluster, both closed by ``stack``; its workers import ``warm``."""
+    import distributed
+
+    cluster = stack.enter_context(local_cluster(workers, memory_limit))
+    client = distributed.Client(cluster)
+    stack.callback(client.close)
+    _warm_workers(client, warm)
+    return client
 
 
 def _warm_workers(client, modules: tuple) -> None:
